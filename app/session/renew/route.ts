@@ -1,0 +1,1 @@
+export { renewSessionKey as GET } from "@/lib/session";

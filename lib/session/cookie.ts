@@ -1,0 +1,60 @@
+import type { SessionSettings } from "./settings";
+import type { SecretList } from "./secret";
+import { seal, unseal } from "./seal";
+import { isWellFormedKey } from "./keys";
+import { securityEvent } from "./log";
+
+/** The attributes of the session cookie, as Next's `cookies().set()` takes them. */
+export interface CookieAttributes {
+  path: string;
+  domain?: string;
+  secure: boolean;
+  httpOnly: boolean;
+  sameSite: "strict" | "lax" | "none";
+  maxAge?: number;
+  expires?: Date;
+}
+
+function baseAttributes(s: SessionSettings): CookieAttributes {
+  return {
+    path: s.cookiePath,
+    ...(s.cookieDomain ? { domain: s.cookieDomain } : {}),
+    secure: s.cookieSecure,
+    httpOnly: s.cookieHttpOnly,
+    sameSite: s.cookieSameSite.toLowerCase() as CookieAttributes["sameSite"],
+  };
+}
+
+/** A persistent cookie carries both Max-Age and Expires; a browser-session cookie neither. */
+export function cookieAttributes(s: SessionSettings, maxAgeSeconds: number | null): CookieAttributes {
+  if (maxAgeSeconds === null) return baseAttributes(s);
+  return { ...baseAttributes(s), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) };
+}
+
+/** Deleting cookie: empty value, Max-Age=0, Expires in 1970, same Path and Domain. */
+export function deletingCookieAttributes(s: SessionSettings): CookieAttributes {
+  return { ...baseAttributes(s), maxAge: 0, expires: new Date(0) };
+}
+
+/** Browsers keep about 4 KB per cookie; anything longer was not set by us. */
+const MAX_COOKIE_CHARS = 4096;
+
+/** The session key a cookie value carries, or null when it is absent, forged or damaged. */
+export async function keyFromCookie(value: string | undefined, secrets: SecretList): Promise<string | null> {
+  if (!value) return null;
+  if (value.length > MAX_COOKIE_CHARS) {
+    securityEvent("oversized session cookie", { length: value.length });
+    return null;
+  }
+  const data = await unseal(value, secrets, (reason) => securityEvent("session cookie rejected", { reason }));
+  if (!data) return null;
+  if (!isWellFormedKey(data.k)) {
+    securityEvent("session cookie rejected", { reason: "malformed key" });
+    return null;
+  }
+  return data.k;
+}
+
+export function sealKey(key: string, secrets: SecretList): Promise<string> {
+  return seal({ k: key }, secrets);
+}

@@ -1,0 +1,18 @@
+import { db } from "../db/client";
+import type { SessionOptions } from "./session";
+import { settings } from "./settings";
+import { LibsqlStore } from "./stores/libsql";
+import type { SessionStore } from "./types";
+
+let store: SessionStore | undefined;
+
+/** The engine SESSION_ENGINE names, created once per process. */
+export function sessionStore(): SessionStore {
+  store ??= new LibsqlStore(db());
+  return store;
+}
+
+export function sessionOptions(): SessionOptions {
+  const { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes } = settings();
+  return { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes };
+}

@@ -1,0 +1,34 @@
+/** Thrown when a payload would exceed SESSION_MAX_BYTES; the session is left as it was. */
+export class SessionTooLargeError extends Error {
+  override name = "SessionTooLargeError";
+  constructor(readonly bytes: number, readonly limit: number) {
+    super(`Session data too large: ${bytes} bytes exceeds SESSION_MAX_BYTES (${limit})`);
+  }
+}
+
+/** Django's KeyError from `pop` without a fallback. */
+export class SessionKeyError extends Error {
+  override name = "SessionKeyError";
+  constructor(readonly key: string) {
+    super(`Session has no key ${JSON.stringify(key)}`);
+  }
+}
+
+/** Django's SessionInterrupted: the key died (flush, sign-out elsewhere) while this request used it. */
+export class SessionInterruptedError extends Error {
+  override name = "SessionInterruptedError";
+  constructor() {
+    super(
+      "The request's session was deleted before the request completed. " +
+        "The user may have logged out in a concurrent request, for example.",
+    );
+  }
+}
+
+/** The session store (database) cannot be reached; pages answer 503. */
+export class SessionStoreUnavailableError extends Error {
+  override name = "SessionStoreUnavailableError";
+  constructor(cause: unknown) {
+    super("Session storage is unavailable", { cause });
+  }
+}

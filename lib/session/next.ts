@@ -1,0 +1,88 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { cookieAttributes, deletingCookieAttributes, keyFromCookie, sealKey } from "./cookie";
+import { sessionOptions, sessionStore } from "./engine";
+import { newSessionKey } from "./keys";
+import { RETURN_TO_HEADER } from "./proxy";
+import { secrets } from "./secret";
+import { Session, type SessionTransport } from "./session";
+import { settings } from "./settings";
+
+export const RENEW_PATH = "/session/renew";
+
+type CookieJar = Awaited<ReturnType<typeof cookies>>;
+
+/**
+ * Next seals the jar while a server component renders: `set` and `delete`
+ * then both return the same throwing stub. A real jar has two methods.
+ */
+function canSetCookies(jar: CookieJar): boolean {
+  return jar.set !== jar.delete;
+}
+
+export function localPath(path: string | null | undefined): string {
+  return path && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+}
+
+async function requestSession(): Promise<Session> {
+  const s = settings();
+  const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
+  const raw = jar.get(s.cookieName)?.value;
+  const transport: SessionTransport = {
+    incomingKey: await keyFromCookie(raw, secrets()),
+    hadCookie: raw !== undefined,
+    writable: canSetCookies(jar),
+    userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
+    async sendKey(key, maxAge) {
+      jar.set(s.cookieName, await sealKey(key, secrets()), cookieAttributes(s, maxAge));
+    },
+    async deleteCookie() {
+      jar.set(s.cookieName, "", deletingCookieAttributes(s));
+    },
+    keyLost() {
+      // A render cannot set a cookie: fetch a fresh key, then render this page again.
+      redirect(`${RENEW_PATH}?next=${encodeURIComponent(localPath(requestHeaders.get(RETURN_TO_HEADER)))}`);
+    },
+  };
+  return new Session(sessionStore(), sessionOptions(), transport);
+}
+
+/**
+ * The request's session. In a server component every caller in one render
+ * shares one object; in a server action or route handler call it once and
+ * `await session.save()` before returning.
+ */
+export const getSession: () => Promise<Session> = cache(requestSession);
+
+/** Link prefetches render pages too; they must not count as visits. */
+export async function isPrefetch(): Promise<boolean> {
+  const h = await headers();
+  return h.has("next-router-prefetch") || /prefetch/i.test(h.get("sec-purpose") ?? h.get("purpose") ?? "");
+}
+
+/**
+ * Route handler glue, Django's middleware: runs the handler with the session,
+ * saves it unless the response is a 5xx, and marks the response `Vary: Cookie`.
+ */
+export function withSession<Args extends unknown[]>(
+  handler: (session: Session, ...args: Args) => Promise<Response>,
+): (...args: Args) => Promise<Response> {
+  return async (...args) => {
+    const session = await requestSession();
+    const response = await handler(session, ...args);
+    if (response.status < 500) await session.save();
+    if (session.accessed || session.modified) response.headers.append("Vary", "Cookie");
+    return response;
+  };
+}
+
+/** GET handler for RENEW_PATH: a fresh key for a browser whose key died, then back. */
+export async function renewSessionKey(request: Request): Promise<Response> {
+  const s = settings();
+  const jar = await cookies();
+  jar.set(s.cookieName, await sealKey(newSessionKey(), secrets()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
+  const next = localPath(new URL(request.url).searchParams.get("next"));
+  return new Response(null, { status: 303, headers: { Location: next, "Cache-Control": "no-store" } });
+}

@@ -1,0 +1,355 @@
+import { SessionInterruptedError, SessionKeyError, SessionTooLargeError } from "./errors";
+import { newSessionKey } from "./keys";
+import type { JsonValue, SessionChange, SessionKey, SessionStore, ValueOf, WriteContext } from "./types";
+import { assertJsonValue, assertValidKey } from "./validate";
+
+/** Where the session's cookie goes: the Next.js glue, or a test double of it. */
+export interface SessionTransport {
+  /** The key the request's verified cookie carries, or null. */
+  readonly incomingKey: string | null;
+  /** Whether the request arrived with a cookie of the session's name (valid or not). */
+  readonly hadCookie: boolean;
+  /** False where the response cannot carry a cookie (a server component rendering). */
+  readonly writable: boolean;
+  readonly userAgent?: string;
+  sendKey(key: string, maxAgeSeconds: number | null): Promise<void>;
+  deleteCookie(): Promise<void>;
+  /**
+   * Called when this request's key died (flushed elsewhere) and the response
+   * cannot carry a new one. May redirect; if it returns, the write throws.
+   */
+  keyLost?(): void;
+}
+
+export interface SessionOptions {
+  cookieAge: number;
+  expireAtBrowserClose: boolean;
+  saveEveryRequest: boolean;
+  maxBytes: number;
+}
+
+/** Hidden keys, as in Django: kept with the data, never listed by keys()/items(). */
+const EXPIRY_KEY = "_session_expiry";
+const RESERVED_PREFIX = "_session_";
+const TEST_COOKIE_KEY = "testcookie";
+const TEST_COOKIE_VALUE = "worked";
+
+type Data = Record<string, JsonValue>;
+
+function byteSize(data: Data): number {
+  return Buffer.byteLength(JSON.stringify(data));
+}
+
+/**
+ * Django's SessionBase: a dict-like view of one visitor's data that loads
+ * lazily (no key, no query), remembers which keys changed, and saves only
+ * those. Methods that read the data are async because the first one loads it.
+ */
+export class Session {
+  /** Django's flags: some data was read / changed in this request. */
+  accessed = false;
+  modified = false;
+
+  private key: string | null;
+  private data: Data | null = null;
+  private keyEnded = false;
+  private changedKeys = new Set<string>();
+  private replaceAll = false;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly options: SessionOptions,
+    private readonly transport: SessionTransport,
+  ) {
+    this.key = transport.incomingKey;
+  }
+
+  /** The key in the cookie (never stored in the clear); null until one is issued. */
+  get sessionKey(): string | null {
+    return this.key;
+  }
+
+  private async load(): Promise<Data> {
+    if (this.data) return this.data;
+    if (!this.key) return (this.data = {});
+    const result = await this.store.load(this.key);
+    this.keyEnded = result.state === "ended";
+    this.data = result.state === "live" ? result.data : {};
+    return this.data;
+  }
+
+  private async read(): Promise<Data> {
+    this.accessed = true;
+    return this.load();
+  }
+
+  /** Applies a change to a copy, checks the size, then commits it: a refused change leaves the data as it was. */
+  private async write(mutate: (draft: Data) => string[]): Promise<void> {
+    const current = await this.read();
+    const draft = { ...current };
+    const touched = mutate(draft);
+    const bytes = byteSize(draft);
+    if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
+    this.data = draft;
+    for (const key of touched) this.changedKeys.add(key);
+    this.modified = true;
+  }
+
+  private static visible(data: Data): [string, JsonValue][] {
+    return Object.entries(data).filter(([key]) => !key.startsWith(RESERVED_PREFIX));
+  }
+
+  // --- the dict API -------------------------------------------------------
+
+  async get<K extends string>(key: K): Promise<ValueOf<K> | undefined>;
+  async get<K extends string>(key: K, fallback: ValueOf<K>): Promise<ValueOf<K>>;
+  async get(key: string, fallback?: JsonValue): Promise<JsonValue | undefined> {
+    const data = await this.read();
+    return Object.hasOwn(data, key) ? data[key] : fallback;
+  }
+
+  async set<K extends string>(key: K, value: ValueOf<K>): Promise<void> {
+    assertValidKey(key);
+    if (key.startsWith(RESERVED_PREFIX)) throw new TypeError(`Session keys starting with ${RESERVED_PREFIX} are reserved`);
+    assertJsonValue(key, value);
+    await this.write((draft) => {
+      draft[key] = value;
+      return [key];
+    });
+  }
+
+  async has(key: string): Promise<boolean> {
+    return Object.hasOwn(await this.read(), key);
+  }
+
+  /** Removes a key; returns whether it was there (Map's idiom for Django's `del`). */
+  async delete(key: string): Promise<boolean> {
+    if (!(await this.has(key))) return false;
+    await this.write((draft) => {
+      delete draft[key];
+      return [key];
+    });
+    return true;
+  }
+
+  async pop<K extends string>(key: K, ...fallback: [] | [ValueOf<K>]): Promise<ValueOf<K>> {
+    const data = await this.read();
+    if (!Object.hasOwn(data, key)) {
+      if (fallback.length === 0) throw new SessionKeyError(key);
+      return fallback[0] as ValueOf<K>;
+    }
+    const value = data[key] as ValueOf<K>;
+    await this.delete(key);
+    return value;
+  }
+
+  async setdefault<K extends string>(key: K, value: ValueOf<K>): Promise<ValueOf<K>> {
+    const data = await this.read();
+    if (Object.hasOwn(data, key)) return data[key] as ValueOf<K>;
+    await this.set(key, value);
+    return value;
+  }
+
+  async update(values: Partial<{ [K in SessionKey]: ValueOf<K> }> | Record<string, JsonValue>): Promise<void> {
+    const entries = Object.entries(values as Record<string, unknown>);
+    for (const [key, value] of entries) {
+      assertValidKey(key);
+      assertJsonValue(key, value);
+    }
+    await this.write((draft) => {
+      for (const [key, value] of entries) draft[key] = value as JsonValue;
+      return entries.map(([key]) => key);
+    });
+  }
+
+  async keys(): Promise<string[]> {
+    return Session.visible(await this.read()).map(([key]) => key);
+  }
+
+  async values(): Promise<JsonValue[]> {
+    return Session.visible(await this.read()).map(([, value]) => value);
+  }
+
+  async items(): Promise<[string, JsonValue][]> {
+    return Session.visible(await this.read());
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return Object.keys(await this.load()).length === 0;
+  }
+
+  /** Removes all data but keeps the key. */
+  async clear(): Promise<void> {
+    await this.load();
+    this.data = {};
+    this.replaceAll = true;
+    this.changedKeys.clear();
+    this.accessed = true;
+    this.modified = true;
+  }
+
+  // --- beyond Django --------------------------------------------------------
+
+  /** Adds `by` in one atomic statement (no lost counts under concurrency); returns the new value. */
+  async increment<K extends string>(key: K, by = 1): Promise<number> {
+    assertValidKey(key);
+    if (!Number.isFinite(by)) throw new TypeError(`increment of ${JSON.stringify(key)}: ${by} is not a finite number`);
+    await this.ensureWritableKey();
+    let value = await this.store.increment(this.key!, key, by, this.writeContext());
+    if (value === "interrupted") {
+      await this.replaceDeadKey();
+      value = (await this.store.increment(this.key!, key, by, this.writeContext())) as number;
+    }
+    if (this.data) this.data[key] = value;
+    this.accessed = true;
+    this.modified = true;
+    return value;
+  }
+
+  // --- keys and lifetime ----------------------------------------------------
+
+  /** Deletes the data and the row, ends the key and deletes the cookie: logout. */
+  async flush(): Promise<void> {
+    if (this.key) await this.store.end(this.key);
+    if (this.transport.hadCookie && this.transport.writable) await this.transport.deleteCookie();
+    this.key = null;
+    this.data = {};
+    this.keyEnded = false;
+    this.changedKeys.clear();
+    this.replaceAll = false;
+    this.accessed = true;
+    this.modified = true;
+  }
+
+  /** The same data under a new key; the old key dies (call on login against fixation). */
+  async cycleKey(): Promise<void> {
+    const data = await this.load();
+    const oldKey = this.keyEnded ? null : this.key;
+    this.key = newSessionKey();
+    this.keyEnded = false;
+    await this.store.cycle(oldKey, this.key, data, this.writeContext());
+    this.changedKeys.clear();
+    this.replaceAll = false;
+    await this.sendCookie();
+  }
+
+  /** Django's set_expiry: seconds, a Date, 0 for browser close, null for the default. */
+  async setExpiry(value: number | Date | null): Promise<void> {
+    if (value === null) {
+      if (await this.has(EXPIRY_KEY)) await this.write((draft) => (delete draft[EXPIRY_KEY], [EXPIRY_KEY]));
+      return;
+    }
+    const stored = value instanceof Date ? value.toISOString() : value;
+    if (typeof stored === "number" && (!Number.isInteger(stored) || stored < 0)) {
+      throw new TypeError(`Session expiry must be a whole number of seconds >= 0, a Date or null; got ${stored}`);
+    }
+    if (typeof stored === "string" && Number.isNaN(Date.parse(stored))) throw new TypeError("Session expiry date is invalid");
+    await this.write((draft) => ((draft[EXPIRY_KEY] = stored), [EXPIRY_KEY]));
+  }
+
+  private expirySetting(): number | string | undefined {
+    const value = this.data?.[EXPIRY_KEY];
+    return typeof value === "number" || typeof value === "string" ? value : undefined;
+  }
+
+  /** Seconds until the session expires, from now (its last modification). */
+  getExpiryAge(): number {
+    const expiry = this.expirySetting();
+    if (typeof expiry === "string") return Math.max(0, Math.floor((Date.parse(expiry) - Date.now()) / 1000));
+    return expiry ? expiry : this.options.cookieAge;
+  }
+
+  getExpiryDate(): Date {
+    const expiry = this.expirySetting();
+    if (typeof expiry === "string") return new Date(expiry);
+    return new Date(Date.now() + this.getExpiryAge() * 1000);
+  }
+
+  getExpireAtBrowserClose(): boolean {
+    const expiry = this.expirySetting();
+    return expiry === undefined ? this.options.expireAtBrowserClose : expiry === 0;
+  }
+
+  // --- test cookie ----------------------------------------------------------
+
+  async setTestCookie(): Promise<void> {
+    await this.set(TEST_COOKIE_KEY, TEST_COOKIE_VALUE as ValueOf<typeof TEST_COOKIE_KEY>);
+  }
+
+  async testCookieWorked(): Promise<boolean> {
+    return (await this.get(TEST_COOKIE_KEY)) === TEST_COOKIE_VALUE;
+  }
+
+  async deleteTestCookie(): Promise<void> {
+    await this.delete(TEST_COOKIE_KEY);
+  }
+
+  // --- saving ----------------------------------------------------------------
+
+  private writeContext(): WriteContext {
+    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent };
+  }
+
+  private pendingChange(): SessionChange {
+    const data = this.data ?? {};
+    if (this.replaceAll) return { set: { ...data }, removed: [], replaceAll: true };
+    const set: Data = {};
+    const removed: string[] = [];
+    for (const key of this.changedKeys) {
+      if (Object.hasOwn(data, key)) set[key] = data[key];
+      else removed.push(key);
+    }
+    return { set, removed, replaceAll: false };
+  }
+
+  private async sendCookie(): Promise<void> {
+    if (!this.transport.writable || !this.key) return;
+    await this.transport.sendKey(this.key, this.getExpireAtBrowserClose() ? null : this.getExpiryAge());
+  }
+
+  /** A request that has no key yet gets one, where the response can carry it. */
+  private async ensureWritableKey(): Promise<void> {
+    if (this.key && !this.keyEnded) return;
+    if (this.keyEnded) return this.replaceDeadKey();
+    if (!this.transport.writable) {
+      throw new Error("No session key for this request: the session proxy must run for this path (see proxy.ts matcher)");
+    }
+    this.key = newSessionKey();
+  }
+
+  /** The key died in another request: carry on under a fresh key, never the dead one. */
+  private async replaceDeadKey(): Promise<void> {
+    if (!this.transport.writable) {
+      this.transport.keyLost?.();
+      throw new SessionInterruptedError();
+    }
+    this.key = newSessionKey();
+    this.keyEnded = false;
+    // The fresh session holds only what this request itself wrote.
+    this.replaceAll = false;
+  }
+
+  /**
+   * Writes the changed keys (Django's middleware does this after the view).
+   * No-op when nothing changed, unless SESSION_SAVE_EVERY_REQUEST.
+   */
+  async save(): Promise<void> {
+    const dirty = this.replaceAll || this.changedKeys.size > 0;
+    const refresh = this.options.saveEveryRequest && this.key !== null && this.data !== null && !this.keyEnded;
+    if (!dirty && !refresh) return;
+    if (!dirty && (await this.isEmpty())) return;
+    await this.ensureWritableKey();
+    let result = await this.store.save(this.key!, this.pendingChange(), this.writeContext());
+    if (result === "interrupted") {
+      await this.replaceDeadKey();
+      result = await this.store.save(this.key!, this.pendingChange(), this.writeContext());
+    }
+    this.changedKeys.clear();
+    this.replaceAll = false;
+    if (result === "emptied") {
+      if (this.transport.hadCookie && this.transport.writable) await this.transport.deleteCookie();
+      return;
+    }
+    await this.sendCookie();
+  }
+}

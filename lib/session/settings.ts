@@ -1,0 +1,101 @@
+/**
+ * Settings, read from the environment once (Django's names and defaults).
+ * A bad value stops start-up with a message naming the variable.
+ */
+export type SameSite = "Strict" | "Lax" | "None";
+export type EngineName = "db" | "cookie";
+
+export interface SessionSettings {
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  engine: EngineName;
+  cookieName: string;
+  cookieAge: number;
+  cookieDomain: string | undefined;
+  cookiePath: string;
+  cookieSecure: boolean;
+  cookieHttpOnly: boolean;
+  cookieSameSite: SameSite;
+  expireAtBrowserClose: boolean;
+  saveEveryRequest: boolean;
+  maxBytes: number;
+}
+
+export class ImproperlyConfigured extends Error {
+  override name = "ImproperlyConfigured";
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === "" ? fallback : value;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ImproperlyConfigured(`${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
+    throw new ImproperlyConfigured(`${name} must be a positive whole number, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  const match = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+  if (!match) {
+    throw new ImproperlyConfigured(`${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return match;
+}
+
+export function readSettings(env: Env = process.env): SessionSettings {
+  const settings: SessionSettings = {
+    databaseUrl: text(env, "DATABASE_URL", "file:data/sessions.db"),
+    databaseAuthToken: optionalText(env, "DATABASE_AUTH_TOKEN"),
+    engine: oneOf(env, "SESSION_ENGINE", ["db", "cookie"] as const, "db"),
+    cookieName: text(env, "SESSION_COOKIE_NAME", "sessionid"),
+    cookieAge: positiveInt(env, "SESSION_COOKIE_AGE", 1_209_600),
+    cookieDomain: optionalText(env, "SESSION_COOKIE_DOMAIN"),
+    cookiePath: text(env, "SESSION_COOKIE_PATH", "/"),
+    cookieSecure: bool(env, "SESSION_COOKIE_SECURE", false),
+    cookieHttpOnly: bool(env, "SESSION_COOKIE_HTTPONLY", true),
+    cookieSameSite: oneOf(env, "SESSION_COOKIE_SAMESITE", ["Strict", "Lax", "None"] as const, "Lax"),
+    expireAtBrowserClose: bool(env, "SESSION_EXPIRE_AT_BROWSER_CLOSE", false),
+    saveEveryRequest: bool(env, "SESSION_SAVE_EVERY_REQUEST", false),
+    maxBytes: positiveInt(env, "SESSION_MAX_BYTES", 65_536),
+  };
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {
+    throw new ImproperlyConfigured(`SESSION_COOKIE_NAME is not a valid cookie name: ${JSON.stringify(settings.cookieName)}`);
+  }
+  if (!settings.cookiePath.startsWith("/")) {
+    throw new ImproperlyConfigured(`SESSION_COOKIE_PATH must start with "/", got ${JSON.stringify(settings.cookiePath)}`);
+  }
+  if (settings.cookieSameSite === "None" && !settings.cookieSecure) {
+    throw new ImproperlyConfigured("SESSION_COOKIE_SAMESITE=None needs SESSION_COOKIE_SECURE=true (browsers drop the cookie otherwise)");
+  }
+  return settings;
+}
+
+let cached: SessionSettings | undefined;
+
+/** The process's settings, validated on first use. */
+export function settings(): SessionSettings {
+  cached ??= readSettings();
+  return cached;
+}

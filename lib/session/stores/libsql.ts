@@ -1,0 +1,156 @@
+import { and, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { sessions } from "../../db/schema";
+import { hashKey } from "../keys";
+import { securityEvent } from "../log";
+import { jsonPath } from "../validate";
+import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
+
+/** The data key whose integer value is copied into the `user_id` column (per-user listing). */
+const USER_ID_KEY = "user_id";
+
+/** A whole number binds as INTEGER; a JS number alone binds as REAL in libSQL. */
+function numberParam(n: number): number | bigint {
+  return Number.isInteger(n) ? BigInt(n) : n;
+}
+
+function userIdOf(data: Record<string, JsonValue>): number | null {
+  const value = data[USER_ID_KEY];
+  return typeof value === "number" && Number.isInteger(value) ? value : null;
+}
+
+/** The stored data a write builds on: nothing when expired or corrupt, so old data never comes back. */
+function liveData(now: number): SQL {
+  return sql`(CASE WHEN ${sessions.expiresAt} > ${now} AND json_valid(${sessions.data}) THEN ${sessions.data} ELSE '{}' END)`;
+}
+
+/**
+ * The libSQL engine: one row per session keyed by a hash of the key. Every
+ * write is a single statement (or one batch), never an interactive
+ * transaction, so SQLITE_BUSY cannot leave a half-open transaction behind.
+ */
+export class LibsqlStore implements SessionStore {
+  constructor(private readonly db: Database) {}
+
+  async load(key: string): Promise<LoadResult> {
+    const [row] = await this.db
+      .select({ data: sessions.data, expiresAt: sessions.expiresAt, endedAt: sessions.endedAt })
+      .from(sessions)
+      .where(eq(sessions.keyHash, hashKey(key)));
+    if (!row) return { state: "missing" };
+    if (row.endedAt !== null) return { state: "ended" };
+    if (row.expiresAt <= Date.now()) return { state: "missing" };
+    try {
+      const data: unknown = JSON.parse(row.data);
+      if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not an object");
+      return { state: "live", data: data as Record<string, JsonValue> };
+    } catch {
+      securityEvent("corrupt session data", { keyHash: hashKey(key).slice(0, 8) });
+      return { state: "missing" };
+    }
+  }
+
+  async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+    const now = Date.now();
+    const keyHash = hashKey(key);
+    const live = liveData(now);
+    const insertedData = JSON.stringify(change.set);
+    let updatedData: SQL;
+    if (change.replaceAll) {
+      updatedData = sql`${insertedData}`;
+    } else {
+      const setArgs = Object.entries(change.set).map(([k, v]) => sql`, ${jsonPath(k)}, json(${JSON.stringify(v)})`);
+      const removeArgs = change.removed.map((k) => sql`, ${jsonPath(k)}`);
+      updatedData = setArgs.length ? sql`json_set(${live}${sql.join(setArgs)})` : live;
+      if (removeArgs.length) updatedData = sql`json_remove(${updatedData}${sql.join(removeArgs)})`;
+    }
+    const touchesUserId = change.replaceAll || USER_ID_KEY in change.set || change.removed.includes(USER_ID_KEY);
+    const userId = touchesUserId ? userIdOf(change.set) : undefined;
+
+    const rows = await this.db.all<{ data: string }>(sql`
+      INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent)
+      VALUES (${keyHash}, ${insertedData}, ${ctx.expiresAt}, ${now}, ${now}, ${userId ?? null}, ${ctx.userAgent ?? null})
+      ON CONFLICT (key_hash) DO UPDATE SET
+        data = ${updatedData},
+        created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
+        user_id = ${userId === undefined ? sql`CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.userId} END` : userId},
+        user_agent = coalesce(${sessions.userAgent}, excluded.user_agent),
+        expires_at = excluded.expires_at,
+        updated_at = excluded.updated_at
+      WHERE ${sessions.endedAt} IS NULL
+      RETURNING data`);
+    if (rows.length === 0) return "interrupted";
+    if (rows[0].data !== "{}") return "saved";
+    // A session that became empty leaves no row behind.
+    await this.db.delete(sessions).where(and(eq(sessions.keyHash, keyHash), eq(sessions.data, "{}"), isNull(sessions.endedAt)));
+    return "emptied";
+  }
+
+  async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
+    const now = Date.now();
+    const keyHash = hashKey(key);
+    const path = jsonPath(field);
+    const live = liveData(now);
+    const rows = await this.db.all<{ value: number }>(sql`
+      INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
+      VALUES (${keyHash}, json_object(${field}, ${numberParam(by)}), ${ctx.expiresAt}, ${now}, ${now}, ${ctx.userAgent ?? null})
+      ON CONFLICT (key_hash) DO UPDATE SET
+        data = json_set(${live}, ${path}, coalesce(json_extract(${live}, ${path}), 0) + ${numberParam(by)}),
+        created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
+        expires_at = excluded.expires_at,
+        updated_at = excluded.updated_at
+      WHERE ${sessions.endedAt} IS NULL AND coalesce(json_type(${live}, ${path}), 'integer') IN ('integer', 'real')
+      RETURNING json_extract(data, ${path}) AS value`);
+    if (rows.length > 0) return Number(rows[0].value);
+    const [row] = await this.db.select({ endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.keyHash, keyHash));
+    if (row && row.endedAt !== null) return "interrupted";
+    throw new TypeError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+  }
+
+  async end(key: string): Promise<void> {
+    await this.db
+      .update(sessions)
+      .set({ endedAt: Date.now(), data: "{}", userId: null })
+      .where(eq(sessions.keyHash, hashKey(key)));
+  }
+
+  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void> {
+    const now = Date.now();
+    const statements = [];
+    if (Object.keys(data).length > 0) {
+      statements.push(
+        this.db.insert(sessions).values({
+          keyHash: hashKey(newKey),
+          data: JSON.stringify(data),
+          expiresAt: ctx.expiresAt,
+          createdAt: now,
+          updatedAt: now,
+          userId: userIdOf(data),
+          userAgent: ctx.userAgent ?? null,
+        }),
+      );
+    }
+    if (oldKey) {
+      statements.push(
+        this.db.update(sessions).set({ endedAt: now, data: "{}", userId: null }).where(eq(sessions.keyHash, hashKey(oldKey))),
+      );
+    }
+    if (statements.length === 0) return;
+    const [first, ...rest] = statements;
+    await this.db.batch([first, ...rest]);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.load(key)).state === "live";
+  }
+
+  async clearExpired(limit: number): Promise<number> {
+    const expired = this.db
+      .select({ keyHash: sessions.keyHash })
+      .from(sessions)
+      .where(lte(sessions.expiresAt, Date.now()))
+      .limit(limit);
+    const result = await this.db.delete(sessions).where(sql`${sessions.keyHash} IN ${expired}`);
+    return result.rowsAffected;
+  }
+}

@@ -1,0 +1,49 @@
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The shape of session data. An app declares its keys once by augmenting
+ * this interface, so `get("num_visits")` has the declared type:
+ *
+ *   declare module "@/lib/session" { interface SessionData { num_visits?: number } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SessionData {}
+
+/** Keys a session accepts: the declared ones, and any other string for JSON values. */
+export type SessionKey = keyof SessionData & string;
+export type ValueOf<K extends string> = K extends SessionKey ? NonNullable<SessionData[K]> : JsonValue;
+
+/** What one save writes: the keys set, the keys removed, or the whole data after clear(). */
+export interface SessionChange {
+  set: Record<string, JsonValue>;
+  removed: string[];
+  replaceAll: boolean;
+}
+
+export type LoadResult =
+  | { state: "live"; data: Record<string, JsonValue> }
+  | { state: "missing" } // never written, expired, or swept: a fresh session under the same key
+  | { state: "ended" }; // flushed or rotated: the key is dead
+
+export type WriteResult = "saved" | "emptied" | "interrupted";
+
+export interface WriteContext {
+  expiresAt: number; // ms since epoch
+  userAgent?: string;
+}
+
+/** One storage engine. Keys reach an engine only after their seal was verified. */
+export interface SessionStore {
+  load(key: string): Promise<LoadResult>;
+  /** Applies only the changed keys, so concurrent saves of other keys survive. */
+  save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult>;
+  /** Atomic add; "interrupted" when the key is dead. Throws a TypeError when the value is not a number. */
+  increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted">;
+  /** Ends a key for good (flush). */
+  end(key: string): Promise<void>;
+  /** Moves the data to a new key and ends the old one, in one transaction. */
+  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  /** Deletes up to `limit` expired rows; returns how many. */
+  clearExpired(limit: number): Promise<number>;
+}
