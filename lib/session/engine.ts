@@ -1,5 +1,6 @@
 import { db } from "../db/client";
 import type { SessionOptions } from "./session";
+import { secrets } from "./secret";
 import { settings } from "./settings";
 import { LibsqlStore } from "./stores/libsql";
 import type { SessionStore } from "./types";
@@ -8,7 +9,7 @@ let store: SessionStore | undefined;
 
 /** The engine SESSION_ENGINE names, created once per process. */
 export function sessionStore(): SessionStore {
-  store ??= new LibsqlStore(db());
+  store ??= new LibsqlStore(db(), secrets());
   return store;
 }
 

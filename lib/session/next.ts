@@ -2,11 +2,10 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { cookieAttributes, deletingCookieAttributes, keyFromCookie, sealKey } from "./cookie";
+import { cookieAttributes, deletingCookieAttributes } from "./cookie";
 import { sessionOptions, sessionStore } from "./engine";
 import { newSessionKey } from "./keys";
 import { RETURN_TO_HEADER } from "./proxy";
-import { secrets } from "./secret";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
 
@@ -29,14 +28,15 @@ export function localPath(path: string | null | undefined): string {
 async function requestSession(): Promise<Session> {
   const s = settings();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
+  const store = sessionStore();
   const raw = jar.get(s.cookieName)?.value;
   const transport: SessionTransport = {
-    incomingKey: await keyFromCookie(raw, secrets()),
+    incomingKey: await store.keyFromCookie(raw),
     hadCookie: raw !== undefined,
     writable: canSetCookies(jar),
     userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
     async sendKey(key, maxAge) {
-      jar.set(s.cookieName, await sealKey(key, secrets()), cookieAttributes(s, maxAge));
+      jar.set(s.cookieName, await store.cookieValue(key), cookieAttributes(s, maxAge));
     },
     async deleteCookie() {
       jar.set(s.cookieName, "", deletingCookieAttributes(s));
@@ -46,7 +46,7 @@ async function requestSession(): Promise<Session> {
       redirect(`${RENEW_PATH}?next=${encodeURIComponent(localPath(requestHeaders.get(RETURN_TO_HEADER)))}`);
     },
   };
-  return new Session(sessionStore(), sessionOptions(), transport);
+  return new Session(store, sessionOptions(), transport);
 }
 
 /**
@@ -82,7 +82,7 @@ export function withSession<Args extends unknown[]>(
 export async function renewSessionKey(request: Request): Promise<Response> {
   const s = settings();
   const jar = await cookies();
-  jar.set(s.cookieName, await sealKey(newSessionKey(), secrets()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
+  jar.set(s.cookieName, await sessionStore().cookieValue(newSessionKey()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
   const next = localPath(new URL(request.url).searchParams.get("next"));
   return new Response(null, { status: 303, headers: { Location: next, "Cache-Control": "no-store" } });
 }

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { cookieAttributes, keyFromCookie, sealKey } from "./cookie";
+import { cookieAttributes } from "./cookie";
+import { sessionStore } from "./engine";
 import { newSessionKey } from "./keys";
-import { secrets } from "./secret";
 import { settings } from "./settings";
 
 /** Set on every request the proxy handles: where to come back to after a key renewal. */
@@ -18,10 +18,11 @@ export async function sessionProxy(request: NextRequest): Promise<NextResponse> 
   const forwarded = new Headers(request.headers);
   forwarded.set(RETURN_TO_HEADER, request.nextUrl.pathname + request.nextUrl.search);
 
-  const key = await keyFromCookie(request.cookies.get(s.cookieName)?.value, secrets());
+  const store = sessionStore();
+  const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);
   let issued: string | undefined;
   if (!key) {
-    issued = await sealKey(newSessionKey(), secrets());
+    issued = await store.cookieValue(newSessionKey());
     request.cookies.set(s.cookieName, issued);
     forwarded.set("cookie", request.cookies.toString());
   }

@@ -203,6 +203,7 @@ export class Session {
     if (this.data) this.data[key] = value;
     this.accessed = true;
     this.modified = true;
+    await this.sendCookie(); // a new key, or the expiry it just extended
     return value;
   }
 

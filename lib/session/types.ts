@@ -32,8 +32,15 @@ export interface WriteContext {
   userAgent?: string;
 }
 
-/** One storage engine. Keys reach an engine only after their seal was verified. */
+/**
+ * One storage engine. The engine also owns what the cookie carries: the
+ * sealed key (libSQL) or the sealed data itself (cookie engine).
+ */
 export interface SessionStore {
+  /** The key a cookie value carries, or null when it is absent, forged, damaged or expired. */
+  keyFromCookie(value: string | undefined): Promise<string | null>;
+  /** The cookie value to send for a key (called after the key's data was saved). */
+  cookieValue(key: string): Promise<string>;
   load(key: string): Promise<LoadResult>;
   /** Applies only the changed keys, so concurrent saves of other keys survive. */
   save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult>;

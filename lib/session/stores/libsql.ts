@@ -1,9 +1,11 @@
 import { and, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions } from "../../db/schema";
+import { keyFromCookie, sealKey } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { jsonPath } from "../validate";
+import type { SecretList } from "../secret";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
 
 /** The data key whose integer value is copied into the `user_id` column (per-user listing). */
@@ -30,7 +32,18 @@ function liveData(now: number): SQL {
  * transaction, so SQLITE_BUSY cannot leave a half-open transaction behind.
  */
 export class LibsqlStore implements SessionStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: SecretList,
+  ) {}
+
+  keyFromCookie(value: string | undefined): Promise<string | null> {
+    return keyFromCookie(value, this.secrets);
+  }
+
+  cookieValue(key: string): Promise<string> {
+    return sealKey(key, this.secrets);
+  }
 
   async load(key: string): Promise<LoadResult> {
     const [row] = await this.db

@@ -1,0 +1,443 @@
+// Django's sessions_tests mixin (../shared/django-behaviours.md), run against every engine.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { SessionKeyError, SessionTooLargeError } from "../lib/session/errors";
+import { newSessionKey } from "../lib/session/keys";
+import { clearExpiredSessions } from "../lib/session/clear";
+import { ENGINES } from "./engines";
+import { rowCount, TestBrowser, type EngineFixture } from "./harness";
+
+for (const kind of ENGINES) {
+  describe(`session behaviours: ${kind.name} engine`, () => {
+    let engine: EngineFixture;
+    before(async () => {
+      engine = await kind.create();
+    });
+    const browser = () => new TestBrowser(engine);
+    /** A browser whose session holds `data`, saved. */
+    async function withData(data: Record<string, string | number>): Promise<TestBrowser> {
+      const b = browser();
+      const s = await b.request();
+      await s.update(data);
+      await s.save();
+      return b;
+    }
+    const serverSideOnly = () => (kind.serverSide ? false : "the cookie engine keeps no server-side rows");
+
+    describe("values and flags", () => {
+      it("1. a new session is neither modified nor accessed", async () => {
+        const s = await browser().request();
+        assert.equal(s.modified, false);
+        assert.equal(s.accessed, false);
+      });
+
+      it("2. reading a missing key gives undefined or the fallback", async () => {
+        const s = await browser().request();
+        assert.equal(await s.get("cat"), undefined);
+        assert.equal(await s.get("cat", "Guest"), "Guest");
+      });
+
+      it("3. setting a key marks the session modified", async () => {
+        const s = await browser().request();
+        await s.set("cat", "meow");
+        assert.equal(s.modified, true);
+        assert.equal(await s.get("cat"), "meow");
+      });
+
+      it("4. pop: present returns it (accessed + modified); missing with fallback (accessed only); missing without throws", async () => {
+        const b = await withData({ some: "exists" });
+        let s = await b.request();
+        assert.equal(await s.pop("some"), "exists");
+        assert.equal(s.accessed, true);
+        assert.equal(s.modified, true);
+        assert.equal(await s.get("some"), undefined);
+
+        s = await b.request();
+        assert.equal(await s.pop("missing", "default"), "default");
+        assert.equal(s.accessed, true);
+        assert.equal(s.modified, false);
+
+        s = await b.request();
+        await assert.rejects(s.pop("missing"), SessionKeyError);
+      });
+
+      it("5. setdefault keeps an existing value and stores a missing one", async () => {
+        const b = await withData({ foo: "bar" });
+        let s = await b.request();
+        assert.equal(await s.setdefault("foo", "baz"), "bar");
+        assert.equal(s.modified, false);
+        s = await b.request();
+        assert.equal(await s.setdefault("new", "baz"), "baz");
+        assert.equal(s.modified, true);
+        assert.equal(await s.get("new"), "baz");
+      });
+
+      it("6. update marks accessed and modified", async () => {
+        const s = await browser().request();
+        await s.update({ update: "key" });
+        assert.equal(s.accessed, true);
+        assert.equal(s.modified, true);
+        assert.equal(await s.get("update"), "key");
+      });
+
+      for (const method of ["has", "keys", "values", "items"] as const) {
+        it(`7. ${method} marks accessed, not modified`, async () => {
+          const b = await withData({ x: 1 });
+          const s = await b.request();
+          const result = method === "has" ? await s.has("x") : await s[method]();
+          assert.ok(result);
+          assert.equal(s.accessed, true);
+          assert.equal(s.modified, false);
+        });
+      }
+
+      it("7. keys, values and items list the data", async () => {
+        const b = await withData({ x: 1, y: "two" });
+        const s = await b.request();
+        assert.deepEqual(await s.keys(), ["x", "y"]);
+        assert.deepEqual(await s.values(), [1, "two"]);
+        assert.deepEqual(await s.items(), [["x", 1], ["y", "two"]]);
+      });
+
+      it("8. clear empties the data and marks both flags", async () => {
+        const b = await withData({ x: 1 });
+        const s = await b.request();
+        await s.clear();
+        assert.deepEqual(await s.items(), []);
+        assert.equal(s.accessed, true);
+        assert.equal(s.modified, true);
+        await s.save();
+        assert.deepEqual(await (await b.request()).items(), []);
+      });
+    });
+
+    describe("saving, deleting, rotating", () => {
+      it("9. after save the key exists in the store and the data stays in memory", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.set("x", 1);
+        await s.save();
+        assert.ok(s.sessionKey);
+        if (engine.serverSide) assert.equal(await engine.store().exists(s.sessionKey!), true);
+        assert.equal(await s.get("x"), 1);
+        assert.equal(await (await b.request()).get("x"), 1);
+      });
+
+      it("10. deleting a key from the store makes it not exist", { skip: serverSideOnly() }, async () => {
+        const b = await withData({ x: 1 });
+        const s = await b.request();
+        await engine.store().end(s.sessionKey!);
+        assert.equal(await engine.store().exists(s.sessionKey!), false);
+      });
+
+      it("11. flush: old data gone, key unset, both flags set, cookie deleted", async () => {
+        const b = await withData({ x: 1 });
+        const cookieBefore = b.cookie;
+        const s = await b.request();
+        const oldKey = s.sessionKey!;
+        await s.flush();
+        assert.equal(s.sessionKey, null);
+        assert.equal(s.accessed, true);
+        assert.equal(s.modified, true);
+        assert.equal(b.cookie, undefined);
+        assert.equal(b.cookiesDeleted, 1);
+        if (engine.serverSide) assert.equal(await engine.store().exists(oldKey), false);
+        // Replaying the old cookie finds nothing.
+        b.cookie = cookieBefore;
+        assert.equal(await (await b.request()).get("x"), undefined);
+      });
+
+      it("12. cycleKey: new key, old row gone, same data, even when never loaded", async () => {
+        const b = await withData({ a: "c", b: "d" });
+        const oldCookie = b.cookie;
+        const s = await b.request();
+        const oldKey = s.sessionKey!;
+        await s.cycleKey(); // nothing loaded before this call
+        assert.notEqual(s.sessionKey, oldKey);
+        assert.notEqual(b.cookie, oldCookie);
+        assert.equal(await s.get("a"), "c");
+        assert.equal(await (await b.request()).get("b"), "d");
+        if (engine.serverSide) {
+          assert.equal(await engine.store().exists(oldKey), false);
+          const replay = new TestBrowser(engine);
+          replay.cookie = oldCookie;
+          assert.equal(await (await replay.request()).get("a"), undefined);
+        }
+      });
+    });
+
+    describe("keys", () => {
+      it("13. a key the server never issued is never adopted", async () => {
+        for (const forged of ["nonexistent", "a".repeat(43), newSessionKey(), "Fe26.2**bad", "x".repeat(9000)]) {
+          const b = browser();
+          b.cookie = forged;
+          const s = await b.request();
+          assert.equal(s.sessionKey, null, `adopted ${forged.slice(0, 20)}`);
+          await s.set("x", 1);
+          await s.save();
+          assert.ok(s.sessionKey);
+          assert.notEqual(b.cookie, forged);
+        }
+      });
+
+      it("14. loading an unknown key creates no row", { skip: serverSideOnly() }, async () => {
+        const before = await rowCount(engine.db!);
+        const b = browser();
+        b.cookie = await engine.store().cookieValue(newSessionKey()); // issued, never written
+        const s = await b.request();
+        assert.equal(await s.get("anything"), undefined);
+        await s.save();
+        assert.equal(await rowCount(engine.db!), before);
+      });
+    });
+
+    describe("expiry", () => {
+      it("15. the default age is SESSION_COOKIE_AGE; setExpiry(0) still reports it", async () => {
+        const s = await browser().request();
+        assert.equal(s.getExpiryAge(), 1_209_600);
+        await s.setExpiry(0);
+        assert.equal(s.getExpiryAge(), 1_209_600);
+      });
+
+      it("16. setExpiry(seconds | Date) gives the matching date and age; null goes back to the default", async () => {
+        const s = await browser().request();
+        await s.setExpiry(10);
+        assert.equal(s.getExpiryAge(), 10);
+        assert.ok(Math.abs(s.getExpiryDate().getTime() - (Date.now() + 10_000)) < 1000);
+        const date = new Date(Date.now() + 3_600_000);
+        await s.setExpiry(date);
+        assert.ok(Math.abs(s.getExpiryAge() - 3600) <= 1);
+        assert.equal(s.getExpiryDate().getTime(), date.getTime());
+        await s.setExpiry(null);
+        assert.equal(s.getExpiryAge(), 1_209_600);
+      });
+
+      it("17. expire at browser close: 10 → false, 0 → true, none → the setting", async () => {
+        for (const setting of [false, true]) {
+          const s = await browser().request({ options: { expireAtBrowserClose: setting } });
+          assert.equal(s.getExpireAtBrowserClose(), setting);
+          await s.setExpiry(10);
+          assert.equal(s.getExpireAtBrowserClose(), false);
+          await s.setExpiry(0);
+          assert.equal(s.getExpireAtBrowserClose(), true);
+          await s.setExpiry(null);
+          assert.equal(s.getExpireAtBrowserClose(), setting);
+        }
+      });
+
+      it("17. an expiry setting persists across requests", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.set("x", 1);
+        await s.setExpiry(0);
+        await s.save();
+        assert.equal(b.cookieMaxAge, null);
+        assert.equal((await b.request()).getExpireAtBrowserClose(), false); // not loaded yet: setting
+        const next = await b.request();
+        await next.get("x");
+        assert.equal(next.getExpireAtBrowserClose(), true);
+      });
+
+      it("18. a session whose expiry has passed loads as empty, and its data never comes back", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.set("x", 1);
+        await s.setExpiry(new Date(Date.now() - 1000));
+        await s.save();
+        const later = await b.request();
+        assert.equal(await later.get("x"), undefined);
+        await later.set("y", 2);
+        await later.save();
+        assert.deepEqual(await (await b.request()).items(), [["y", 2]]);
+      });
+    });
+
+    describe("integrity", () => {
+      it("19. stored data round-trips", async () => {
+        const value = { a: [1, 2.5, "three", null, true], nested: { deep: { er: "ünïcødé ✓" } } };
+        const b = browser();
+        const s = await b.request();
+        await s.set("v", value);
+        await s.save();
+        assert.deepEqual(await (await b.request()).get("v"), value);
+      });
+
+      it("19. corrupt stored data loads as empty and is logged, never thrown", { skip: serverSideOnly() }, async (t) => {
+        const b = await withData({ x: 1 });
+        await engine.db!.$client.execute("UPDATE sessions SET data = 'not json{' WHERE data LIKE '%\"x\":1%'");
+        const warn = t.mock.method(console, "warn", () => {});
+        const s = await b.request();
+        assert.equal(await s.get("x"), undefined);
+        assert.ok(warn.mock.calls.some((c) => String(c.arguments[0]).includes("corrupt session data")));
+        await s.set("y", 2);
+        await s.save();
+        assert.deepEqual(await (await b.request()).items(), [["y", 2]]);
+      });
+
+      it("only JSON values are stored: anything else is a TypeError naming the key", async () => {
+        const s = await browser().request();
+        for (const bad of [() => 1, new Date(), new Map(), 10n, NaN, Infinity, undefined, { nested: new Set() }]) {
+          await assert.rejects(s.set("thing", bad as never), (e: Error) => e instanceof TypeError && e.message.includes('"thing"'));
+        }
+        assert.equal(s.modified, false);
+      });
+
+      it("keys that cannot be stored are refused with a clear error", async () => {
+        const s = await browser().request();
+        for (const bad of ["", "x".repeat(257), 'quo"te', "back\\slash", "ctl\u0001"]) {
+          await assert.rejects(s.set(bad, 1), TypeError);
+        }
+        await assert.rejects(s.set("_session_expiry", 1), /reserved/);
+      });
+
+      it("an oversized payload is refused and the stored session stays as it was", async () => {
+        const b = browser();
+        const s = await b.request({ options: { maxBytes: 1000 } });
+        await s.set("small", "ok");
+        await s.save();
+        const big = await b.request({ options: { maxBytes: 1000 } });
+        await assert.rejects(big.set("big", "x".repeat(2000)), (e: Error) => e instanceof SessionTooLargeError && /too large/.test(e.message));
+        await assert.rejects(big.update({ a: "x".repeat(600), b: "y".repeat(600) }), SessionTooLargeError);
+        assert.deepEqual(await big.items(), [["small", "ok"]]);
+        await big.save();
+        assert.deepEqual(await (await b.request()).items(), [["small", "ok"]]);
+      });
+    });
+
+    describe("concurrency", () => {
+      it("20. a save after another request flushed the session does not bring it back", { skip: serverSideOnly() }, async () => {
+        const b = await withData({ user_id: 123 });
+        const signedInCookie = b.cookie;
+        const late = await b.request();
+        await late.get("user_id"); // loaded before the flush
+        const signOut = await b.request();
+        await signOut.flush();
+        await late.set("cart", "item");
+        await late.save(); // must not write under the dead key
+        // The signed-out key stays dead...
+        const replay = new TestBrowser(engine);
+        replay.cookie = signedInCookie;
+        assert.deepEqual(await (await replay.request()).items(), []);
+        // ...and the late request carries on in a fresh session holding only what it wrote.
+        assert.deepEqual(await (await b.request()).items(), [["cart", "item"]]);
+      });
+
+      it("20. a render (no cookie possible) that finds its key flushed asks for a new key", { skip: serverSideOnly() }, async () => {
+        const b = await withData({ n: 1 });
+        const render = await b.request({ writable: false });
+        await (await b.request()).flush();
+        await assert.rejects(render.increment("n"), /deleted before the request completed/);
+        assert.equal(b.keyLost, 1);
+      });
+
+      it("increment adds atomically and refuses non-numbers", async () => {
+        const b = browser();
+        const s = await b.request();
+        assert.equal(await s.increment("n"), 1);
+        assert.equal(await s.increment("n", 41), 42);
+        assert.equal(await (await b.request()).get("n"), 42);
+        const t = await b.request();
+        await t.set("word", "hello");
+        await t.save();
+        await assert.rejects((await b.request()).increment("word"), TypeError);
+      });
+    });
+
+    describe("store specifics", { skip: serverSideOnly() }, () => {
+      it("21. sessions:clear deletes expired rows only", async () => {
+        const { db } = engine;
+        const live = await withData({ live: 1 });
+        const expiring = browser();
+        const s = await expiring.request();
+        await s.set("old", 1);
+        await s.setExpiry(new Date(Date.now() - 1000));
+        await s.save();
+        const before = await rowCount(db!);
+        const deleted = await clearExpiredSessions(engine.store(), 2);
+        assert.ok(deleted >= 1);
+        assert.equal(await rowCount(db!), before - deleted);
+        assert.equal(await (await live.request()).get("live"), 1);
+      });
+
+      it("22. the store fills the user_id column from the data", async () => {
+        const b = await withData({ user_id: 123, username: "john_doe" });
+        const key = (await b.request()).sessionKey!;
+        const { hashKey } = await import("../lib/session/keys");
+        const row = await engine.db!.$client.execute({ sql: "SELECT user_id FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
+        assert.equal(row.rows[0].user_id, 123);
+      });
+
+      it("the database never stores the key in the clear", async () => {
+        const b = await withData({ x: 1 });
+        const key = (await b.request()).sessionKey!;
+        const dump = await engine.db!.$client.execute("SELECT * FROM sessions");
+        assert.ok(!JSON.stringify(dump.rows).includes(key));
+      });
+    });
+
+    describe("HTTP", () => {
+      it("26. flush without an incoming cookie sends no cookie", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.flush();
+        assert.equal(b.cookiesDeleted, 0);
+        assert.equal(b.cookiesSent, 0);
+      });
+
+      it("27. saved only when modified, or every request with SESSION_SAVE_EVERY_REQUEST, and only if not empty", async () => {
+        const b = await withData({ x: 1 });
+        const sent = b.cookiesSent;
+        const untouched = await b.request();
+        await untouched.get("x");
+        await untouched.save();
+        assert.equal(b.cookiesSent, sent);
+        const every = await b.request({ options: { saveEveryRequest: true } });
+        await every.get("x");
+        await every.save();
+        assert.equal(b.cookiesSent, sent + 1);
+        const empty = browser();
+        const e = await empty.request({ options: { saveEveryRequest: true } });
+        await e.get("x");
+        await e.save();
+        assert.equal(empty.cookiesSent, 0);
+      });
+
+      it("27. no Max-Age when expiring at browser close", async () => {
+        const b = browser();
+        const s = await b.request({ options: { expireAtBrowserClose: true } });
+        await s.set("x", 1);
+        await s.save();
+        assert.equal(b.cookieMaxAge, null);
+        const d = browser();
+        const t = await d.request();
+        await t.set("x", 1);
+        await t.save();
+        assert.equal(d.cookieMaxAge, 1_209_600);
+      });
+
+      it("a session that becomes empty deletes its row and its cookie", async () => {
+        const b = await withData({ only: 1 });
+        const s = await b.request();
+        await s.delete("only");
+        await s.save();
+        assert.equal(b.cookie, undefined);
+        if (engine.serverSide) assert.equal(await engine.store().exists(s.sessionKey!), false);
+      });
+
+      it("28. test-cookie methods work; isEmpty is true for a fresh session", async () => {
+        const b = browser();
+        const s = await b.request();
+        assert.equal(await s.isEmpty(), true);
+        assert.equal(await s.testCookieWorked(), false);
+        await s.setTestCookie();
+        await s.save();
+        const next = await b.request();
+        assert.equal(await next.testCookieWorked(), true);
+        await next.deleteTestCookie();
+        assert.equal(await next.testCookieWorked(), false);
+      });
+    });
+
+    after(() => engine.db?.$client.close());
+  });
+}

@@ -1,0 +1,34 @@
+// One of several processes hammering the same database file (see concurrency.test.ts).
+// argv: url, sealed cookie, worker id, rounds
+import { openDatabase } from "../lib/db/client";
+import { Session, type SessionTransport } from "../lib/session/session";
+import { LibsqlStore } from "../lib/session/stores/libsql";
+import { DEFAULT_OPTIONS, SECRETS } from "./harness";
+
+const [url, cookie, worker, rounds] = process.argv.slice(2);
+const store = new LibsqlStore(openDatabase(url), SECRETS);
+const key = await store.keyFromCookie(cookie);
+const transport: SessionTransport = {
+  incomingKey: key,
+  hadCookie: true,
+  writable: true,
+  sendKey: async () => {},
+  deleteCookie: async () => {},
+};
+const request = () => new Session(store, DEFAULT_OPTIONS, transport);
+
+let errors = 0;
+await Promise.all(
+  Array.from({ length: Number(rounds) }, async (_, i) => {
+    try {
+      await request().increment("count");
+      const s = request();
+      await s.set(`w${worker}-${i}`, i);
+      await s.save();
+    } catch (error) {
+      errors++;
+      console.error(String(error));
+    }
+  }),
+);
+console.log(JSON.stringify({ errors }));

@@ -1,0 +1,95 @@
+// Test harness: real libSQL database files in a temp folder, and a "browser"
+// that keeps the session cookie between requests the way a real one does.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openDatabase, type Database } from "../lib/db/client";
+import { prepareDatabase } from "../lib/db/prepare";
+import { Session, type SessionOptions, type SessionTransport } from "../lib/session/session";
+import type { SecretList } from "../lib/session/secret";
+import { LibsqlStore } from "../lib/session/stores/libsql";
+import type { SessionStore } from "../lib/session/types";
+
+export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
+
+export const DEFAULT_OPTIONS: SessionOptions = {
+  cookieAge: 1_209_600,
+  expireAtBrowserClose: false,
+  saveEveryRequest: false,
+  maxBytes: 65_536,
+};
+
+const tempDirs: string[] = [];
+process.on("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh, migrated libSQL database file. */
+export async function tempDatabase(): Promise<{ db: Database; url: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sessions-test-"));
+  tempDirs.push(dir);
+  const url = `file:${path.join(dir, "sessions.db")}`;
+  const db = openDatabase(url);
+  await prepareDatabase(db);
+  return { db, url };
+}
+
+/** One storage engine under test: how to make its store, and what it can do. */
+export interface EngineFixture {
+  name: string;
+  /** A store for one request (the cookie engine keeps per-request state). */
+  store(): SessionStore;
+  /** Whether data lives server-side, so rows can be looked at and revoked. */
+  serverSide: boolean;
+  db?: Database;
+}
+
+export async function libsqlEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
+  const { db } = await tempDatabase();
+  const store = new LibsqlStore(db, secrets);
+  return { name: "db (libSQL)", store: () => store, serverSide: true, db };
+}
+
+export interface RequestOptions {
+  writable?: boolean;
+  options?: Partial<SessionOptions>;
+  userAgent?: string;
+}
+
+/** A browser's cookie jar for one site; each `request()` is a new request's session. */
+export class TestBrowser {
+  cookie: string | undefined;
+  cookieMaxAge: number | null | undefined;
+  cookiesSent = 0;
+  cookiesDeleted = 0;
+  keyLost = 0;
+
+  constructor(private readonly engine: EngineFixture) {}
+
+  async request(opts: RequestOptions = {}): Promise<Session> {
+    const store = this.engine.store();
+    const incoming = this.cookie;
+    const transport: SessionTransport = {
+      incomingKey: await store.keyFromCookie(incoming),
+      hadCookie: incoming !== undefined,
+      writable: opts.writable ?? true,
+      userAgent: opts.userAgent,
+      sendKey: async (key, maxAge) => {
+        this.cookie = await store.cookieValue(key);
+        this.cookieMaxAge = maxAge;
+        this.cookiesSent++;
+      },
+      deleteCookie: async () => {
+        this.cookie = undefined;
+        this.cookiesDeleted++;
+      },
+      keyLost: () => {
+        this.keyLost++;
+      },
+    };
+    return new Session(store, { ...DEFAULT_OPTIONS, ...opts.options }, transport);
+  }
+}
+
+export async function rowCount(db: Database): Promise<number> {
+  const result = await db.$client.execute("SELECT count(*) AS n FROM sessions WHERE ended_at IS NULL");
+  return Number(result.rows[0].n);
+}
