@@ -14,7 +14,6 @@ export function assertValidKey(key: unknown): asserts key is string {
   if (key.length > MAX_KEY_LENGTH) {
     throw new TypeError(`Session key is too long (${key.length} characters; at most ${MAX_KEY_LENGTH})`);
   }
-  // eslint-disable-next-line no-control-regex
   if (/["\\\u0000-\u001f\u007f]/.test(key)) {
     throw new TypeError(`Session key ${JSON.stringify(key)} may not contain a double quote, a backslash or control characters`);
   }

@@ -1,0 +1,24 @@
+// Shared by playwright.config.ts and the specs: where the throwaway servers live.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const TEST_SECRET = "e2e-test-secret-not-for-production-0123456789";
+
+/** One throwaway folder per test run (made once, inherited by the workers). */
+process.env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "sessions-e2e-"));
+export const DATA_DIR = process.env.E2E_DATA_DIR;
+
+/** Servers listen from E2E_PORT_BASE up (default 3201), so parallel runs can keep apart. */
+const PORT_BASE = Number(process.env.E2E_PORT_BASE || 3201);
+
+export const SERVERS = {
+  db: { port: PORT_BASE, env: { SESSION_ENGINE: "db" } },
+} as const;
+
+export type EngineName = keyof typeof SERVERS;
+
+export function databaseFile(engine: EngineName): string {
+  return path.join(DATA_DIR, `${engine}.db`);
+}

@@ -1,0 +1,59 @@
+// `npm test`: unit tests, one production build, then the Playwright suite in Chromium.
+// Prints each runner's output and, last, the totals of both.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", NEXT_DIST_DIR: ".next-test" };
+env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "sessions-e2e-"));
+const started = Date.now();
+
+function ensureChromium() {
+  const chromium = env.CHROMIUM_PATH || "/usr/bin/chromium";
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`No Chromium at ${chromium}. Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    process.exit(1);
+  }
+  console.log("No Chromium found: installing Debian's chromium…");
+  execFileSync("bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"], { stdio: "inherit" });
+}
+
+/** Runs a command, echoing its output as it comes, and returns [passed, failed] read from its summary. */
+async function runCounted(label, command, args, parse) {
+  console.log(`\n=== ${label} ===`);
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (process.stdout.write(chunk), (output += chunk)));
+  child.stderr.on("data", (chunk) => (process.stderr.write(chunk), (output += chunk)));
+  const status = await new Promise((resolve) => child.on("close", resolve));
+  const counts = parse(output);
+  if (status !== 0 && counts[1] === 0) counts[1] = 1; // crashed before counting: still a failure
+  return counts;
+}
+
+const number = (text, re) => Number(text.match(re)?.[1] ?? 0);
+
+ensureChromium();
+const unitFiles = execFileSync("bash", ["-c", "ls test/*.test.ts"], { encoding: "utf8" }).trim().split("\n");
+const unit = await runCounted("unit tests (node:test, real libSQL files)", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...unitFiles], (out) => [
+  number(out, /^# pass (\d+)/m),
+  number(out, /^# fail (\d+)/m),
+]);
+
+console.log("\n=== next build (once for the whole run) ===");
+const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, stdio: "inherit" });
+let e2e = [0, 1];
+if (build.status === 0) {
+  e2e = await runCounted("end-to-end tests (Playwright, Chromium, next start)", process.execPath, ["node_modules/@playwright/test/cli.js", "test"], (out) => [
+    number(out, /(\d+) passed/),
+    number(out, /(\d+) failed/) + number(out, /(\d+) flaky/),
+  ]);
+}
+
+const [passed, failed] = [unit[0] + e2e[0], unit[1] + e2e[1]];
+console.log(`\nunit: ${unit[0]} passed, ${unit[1]} failed; e2e: ${e2e[0]} passed, ${e2e[1]} failed; ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
+

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { cookieAttributes, deletingCookieAttributes } from "../lib/session/cookie";
+import { parseSecrets } from "../lib/session/secret";
+import { ImproperlyConfigured, readSettings } from "../lib/session/settings";
+
+describe("settings", () => {
+  it("has Django's defaults", () => {
+    const s = readSettings({});
+    assert.equal(s.databaseUrl, "file:data/sessions.db");
+    assert.equal(s.engine, "db");
+    assert.equal(s.cookieName, "sessionid");
+    assert.equal(s.cookieAge, 1_209_600);
+    assert.equal(s.cookiePath, "/");
+    assert.equal(s.cookieDomain, undefined);
+    assert.equal(s.cookieSecure, false);
+    assert.equal(s.cookieHttpOnly, true);
+    assert.equal(s.cookieSameSite, "Lax");
+    assert.equal(s.expireAtBrowserClose, false);
+    assert.equal(s.saveEveryRequest, false);
+    assert.equal(s.maxBytes, 65_536);
+  });
+
+  it("reads every variable", () => {
+    const s = readSettings({
+      SESSION_ENGINE: "cookie",
+      SESSION_COOKIE_NAME: "sid",
+      SESSION_COOKIE_AGE: "60",
+      SESSION_COOKIE_DOMAIN: "example.com",
+      SESSION_COOKIE_PATH: "/app",
+      SESSION_COOKIE_SECURE: "true",
+      SESSION_COOKIE_HTTPONLY: "false",
+      SESSION_COOKIE_SAMESITE: "strict",
+      SESSION_EXPIRE_AT_BROWSER_CLOSE: "1",
+      SESSION_SAVE_EVERY_REQUEST: "yes",
+      SESSION_MAX_BYTES: "1024",
+    });
+    assert.deepEqual(
+      [s.engine, s.cookieName, s.cookieAge, s.cookieDomain, s.cookiePath, s.cookieSecure, s.cookieHttpOnly, s.cookieSameSite],
+      ["cookie", "sid", 60, "example.com", "/app", true, false, "Strict"],
+    );
+    assert.deepEqual([s.expireAtBrowserClose, s.saveEveryRequest, s.maxBytes], [true, true, 1024]);
+  });
+
+  for (const [name, value] of [
+    ["SESSION_COOKIE_AGE", "abc"],
+    ["SESSION_COOKIE_AGE", "-5"],
+    ["SESSION_MAX_BYTES", "1.5"],
+    ["SESSION_COOKIE_SECURE", "maybe"],
+    ["SESSION_COOKIE_SAMESITE", "sometimes"],
+    ["SESSION_ENGINE", "redis"],
+    ["SESSION_COOKIE_NAME", "bad name;"],
+    ["SESSION_COOKIE_PATH", "relative"],
+  ]) {
+    it(`refuses ${name}=${value} with a message naming the variable`, () => {
+      assert.throws(() => readSettings({ [name]: value }), (e: Error) => e instanceof ImproperlyConfigured && e.message.includes(name));
+    });
+  }
+
+  it("refuses SameSite=None without Secure", () => {
+    assert.throws(() => readSettings({ SESSION_COOKIE_SAMESITE: "None" }), /SESSION_COOKIE_SECURE/);
+  });
+
+  it("refuses secrets under 32 characters", () => {
+    assert.throws(() => parseSecrets("short"), /at least 32/);
+    assert.deepEqual(parseSecrets(`${"a".repeat(32)}, ${"b".repeat(40)}`), ["a".repeat(32), "b".repeat(40)]);
+  });
+});
+
+describe("cookie attributes", () => {
+  const s = readSettings({ SESSION_COOKIE_DOMAIN: "example.com", SESSION_COOKIE_SECURE: "true", SESSION_COOKIE_SAMESITE: "Strict" });
+
+  it("23. honour Secure, HttpOnly and SameSite, with both Max-Age and Expires", () => {
+    const a = cookieAttributes(s, 60);
+    assert.deepEqual([a.secure, a.httpOnly, a.sameSite, a.domain, a.path, a.maxAge], [true, true, "strict", "example.com", "/", 60]);
+    assert.ok(Math.abs(a.expires!.getTime() - Date.now() - 60_000) < 1000);
+  });
+
+  it("27. a browser-session cookie has neither Max-Age nor Expires", () => {
+    const a = cookieAttributes(s, null);
+    assert.equal(a.maxAge, undefined);
+    assert.equal(a.expires, undefined);
+  });
+
+  it("25. the deleting cookie has Max-Age=0, an Expires in 1970 and the same Path and Domain", () => {
+    const a = deletingCookieAttributes(s);
+    assert.deepEqual([a.maxAge, a.expires!.getTime(), a.path, a.domain], [0, 0, "/", "example.com"]);
+  });
+});
