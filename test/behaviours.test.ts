@@ -367,6 +367,21 @@ for (const kind of ENGINES) {
         assert.equal(row.rows[0].user_id, 123);
       });
 
+      it("lists a user's live sessions and ends the others, leaving this one", async () => {
+        const phone = await withData({ user_id: 77 });
+        const laptop = await withData({ user_id: 77 });
+        await withData({ user_id: 78 });
+        const here = await laptop.request({ userAgent: "Laptop" });
+        const list = await here.userSessions(77);
+        assert.equal(list.length, 2);
+        assert.equal(list.filter((d) => d.current).length, 1);
+        assert.ok(list.every((d) => d.id.length === 12 && !here.sessionKey!.startsWith(d.id)));
+        assert.equal(await here.endOtherUserSessions(77), 1);
+        assert.equal((await here.userSessions(77)).length, 1);
+        assert.equal(await (await phone.request()).get("user_id"), undefined, "the phone is signed out");
+        assert.equal(await (await laptop.request()).get("user_id"), 77, "this device stays signed in");
+      });
+
       it("the database never stores the key in the clear", async () => {
         const b = await withData({ x: 1 });
         const key = (await b.request()).sessionKey!;

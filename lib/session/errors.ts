@@ -32,3 +32,8 @@ export class SessionStoreUnavailableError extends Error {
     super("Session storage is unavailable", { cause });
   }
 }
+
+/** The engine in use cannot do this (e.g. list devices with the cookie engine). */
+export class SessionEngineUnsupportedError extends Error {
+  override name = "SessionEngineUnsupportedError";
+}

@@ -1,5 +1,11 @@
 export { Session, type SessionOptions, type SessionTransport } from "./session";
-export type { JsonValue, SessionData, SessionStore, SessionChange, LoadResult, WriteResult } from "./types";
-export { SessionTooLargeError, SessionKeyError, SessionInterruptedError, SessionStoreUnavailableError } from "./errors";
+export type { JsonValue, SessionData, SessionStore, SessionChange, LoadResult, WriteResult, UserSessionInfo } from "./types";
+export {
+  SessionTooLargeError,
+  SessionKeyError,
+  SessionInterruptedError,
+  SessionStoreUnavailableError,
+  SessionEngineUnsupportedError,
+} from "./errors";
 export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
 export { getSession, withSession, isPrefetch, renewSessionKey } from "./next";

@@ -1,6 +1,6 @@
-import { SessionInterruptedError, SessionKeyError, SessionTooLargeError } from "./errors";
+import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyError, SessionTooLargeError } from "./errors";
 import { newSessionKey } from "./keys";
-import type { JsonValue, SessionChange, SessionKey, SessionStore, ValueOf, WriteContext } from "./types";
+import type { JsonValue, SessionChange, SessionKey, SessionStore, UserSessionInfo, UserSessions, ValueOf, WriteContext } from "./types";
 import { assertJsonValue, assertValidKey } from "./validate";
 
 /** Where the session's cookie goes: the Next.js glue, or a test double of it. */
@@ -269,6 +269,26 @@ export class Session {
   getExpireAtBrowserClose(): boolean {
     const expiry = this.expirySetting();
     return expiry === undefined ? this.options.expireAtBrowserClose : expiry === 0;
+  }
+
+  // --- a user's other sessions (devices) ------------------------------------
+
+  private userSessionsOrThrow(): UserSessions {
+    if (!this.store.users) {
+      throw new SessionEngineUnsupportedError("This session engine keeps no server-side sessions: it cannot list or end a user's devices");
+    }
+    return this.store.users;
+  }
+
+  /** The live sessions of a user, newest activity first, this one marked `current`. */
+  async userSessions(userId: number): Promise<UserSessionInfo[]> {
+    return this.userSessionsOrThrow().list(userId, this.keyEnded ? null : this.key);
+  }
+
+  /** Ends every other session of the user ("sign out other devices"); returns how many. */
+  async endOtherUserSessions(userId: number): Promise<number> {
+    if (!this.key) return 0;
+    return this.userSessionsOrThrow().endOthers(userId, this.key);
   }
 
   // --- test cookie ----------------------------------------------------------

@@ -53,4 +53,22 @@ export interface SessionStore {
   exists(key: string): Promise<boolean>;
   /** Deletes up to `limit` expired rows; returns how many. */
   clearExpired(limit: number): Promise<number>;
+  /** Per-user listing and revocation; absent where the engine keeps nothing server-side. */
+  readonly users?: UserSessions;
+}
+
+/** One live session of a user, as a device list shows it. Never the key itself. */
+export interface UserSessionInfo {
+  /** A short, non-secret handle for the session (a prefix of its key's hash). */
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export interface UserSessions {
+  list(userId: number, currentKey: string | null): Promise<UserSessionInfo[]>;
+  /** Ends every live session of the user but `keepKey`, in one statement; returns how many. */
+  endOthers(userId: number, keepKey: string): Promise<number>;
 }

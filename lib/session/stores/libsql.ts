@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions } from "../../db/schema";
 import { keyFromCookie, sealKey } from "../cookie";
@@ -6,7 +6,7 @@ import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { jsonPath } from "../validate";
 import type { SecretList } from "../secret";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
+import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 /** The data key whose integer value is copied into the `user_id` column (per-user listing). */
 const USER_ID_KEY = "user_id";
@@ -156,6 +156,33 @@ export class LibsqlStore implements SessionStore {
   async exists(key: string): Promise<boolean> {
     return (await this.load(key)).state === "live";
   }
+
+  readonly users: UserSessions = {
+    list: async (userId, currentKey) => {
+      const current = currentKey ? hashKey(currentKey) : null;
+      const rows = await this.db
+        .select({ keyHash: sessions.keyHash, createdAt: sessions.createdAt, updatedAt: sessions.updatedAt, userAgent: sessions.userAgent })
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now())))
+        .orderBy(desc(sessions.updatedAt));
+      return rows.map(
+        (row): UserSessionInfo => ({
+          id: row.keyHash.slice(0, 12),
+          createdAt: new Date(row.createdAt),
+          lastSeenAt: new Date(row.updatedAt),
+          userAgent: row.userAgent,
+          current: row.keyHash === current,
+        }),
+      );
+    },
+    endOthers: async (userId, keepKey) => {
+      const result = await this.db
+        .update(sessions)
+        .set({ endedAt: Date.now(), data: "{}", userId: null })
+        .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt), ne(sessions.keyHash, hashKey(keepKey))));
+      return result.rowsAffected;
+    },
+  };
 
   async clearExpired(limit: number): Promise<number> {
     const expired = this.db
