@@ -8,4 +8,4 @@ export {
   SessionEngineUnsupportedError,
 } from "./errors";
 export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
-export { getSession, withSession, isPrefetch, renewSessionKey } from "./next";
+export { getSession, withSession, isPrefetch, renewSessionKey, localPath } from "./next";

@@ -174,6 +174,11 @@ export class Session {
     return Session.visible(await this.read());
   }
 
+  /** Bytes of the JSON payload as stored (what SESSION_MAX_BYTES limits). */
+  async byteSize(): Promise<number> {
+    return byteSize(await this.load());
+  }
+
   async isEmpty(): Promise<boolean> {
     return Object.keys(await this.load()).length === 0;
   }
