@@ -1,8 +1,22 @@
+import type { NextRequest } from "next/server";
+import { renderWrites } from "./app/render-writes";
 import { sessionProxy } from "./lib/session/proxy";
 
-export const proxy = sessionProxy;
+export function proxy(request: NextRequest) {
+  return sessionProxy(request, renderWrites);
+}
 
 export const config = {
-  // Pages and server actions; not static files, images or the key renewal route.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|session/renew).*)"],
+  matcher: [
+    {
+      // Pages and server actions; not static files, images or the key renewal route.
+      source: "/((?!_next/static|_next/image|favicon.ico|session/renew).*)",
+      // Prefetches are not visits: they get no key and run no render-time write.
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
+        { type: "header", key: "purpose", value: ".*prefetch.*" },
+      ],
+    },
+  ],
 };

@@ -141,10 +141,12 @@ for (const kind of ENGINES) {
         assert.equal(s.modified, true);
         assert.equal(b.cookie, undefined);
         assert.equal(b.cookiesDeleted, 1);
-        if (engine.serverSide) assert.equal(await engine.store().exists(oldKey), false);
-        // Replaying the old cookie finds nothing.
-        b.cookie = cookieBefore;
-        assert.equal(await (await b.request()).get("x"), undefined);
+        if (kind.serverSide) {
+          assert.equal(await engine.store().exists(oldKey), false);
+          // Replaying the old cookie finds nothing (a cookie engine cannot revoke a copied cookie).
+          b.cookie = cookieBefore;
+          assert.equal(await (await b.request()).get("x"), undefined);
+        }
       });
 
       it("12. cycleKey: new key, old row gone, same data, even when never loaded", async () => {

@@ -1,4 +1,4 @@
-import { libsqlEngine, type EngineFixture } from "./harness";
+import { cookieEngine, libsqlEngine, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -8,4 +8,7 @@ export interface EngineKind {
 }
 
 /** Every engine the shared behaviour suite runs against, as Django runs its mixin per backend. */
-export const ENGINES: EngineKind[] = [{ name: "db", serverSide: true, create: () => libsqlEngine() }];
+export const ENGINES: EngineKind[] = [
+  { name: "db", serverSide: true, create: () => libsqlEngine() },
+  { name: "cookie", serverSide: false, create: () => cookieEngine() },
+];

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { Session, type SessionOptions, type SessionTransport } from "../lib/session/session";
 import type { SecretList } from "../lib/session/secret";
+import { CookieStore } from "../lib/session/stores/cookie";
 import { LibsqlStore } from "../lib/session/stores/libsql";
 import type { SessionStore } from "../lib/session/types";
 
@@ -46,6 +47,10 @@ export async function libsqlEngine(secrets: SecretList = SECRETS): Promise<Engin
   const { db } = await tempDatabase();
   const store = new LibsqlStore(db, secrets);
   return { name: "db (libSQL)", store: () => store, serverSide: true, db };
+}
+
+export async function cookieEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
+  return { name: "cookie", store: () => new CookieStore(secrets, "sessionid"), serverSide: false };
 }
 
 export interface RequestOptions {

@@ -1,8 +1,6 @@
-import { getSession } from "@/lib/session";
+import { runRenderWrite } from "@/lib/session";
+import { storeGreeting } from "../render-writes";
 
 export default async function GreetingPage() {
-  const session = await getSession();
-  await session.set("greeting", "Hello, Django Sessions!");
-  await session.save();
-  return <h1>Session Value: {await session.get("greeting")}</h1>;
+  return <h1>Session Value: {await runRenderWrite(storeGreeting)}</h1>;
 }

@@ -1,15 +1,11 @@
 import { db } from "@/lib/db/client";
 import { catalogueCounts } from "@/lib/db/catalogue";
-import { getSession, isPrefetch } from "@/lib/session";
+import { runRenderWrite } from "@/lib/session";
+import { countVisit } from "../render-writes";
 import { Catalogue } from "./catalogue";
 
 export default async function LibraryPage() {
-  const session = await getSession();
-  const [counts, visits] = await Promise.all([
-    catalogueCounts(db()),
-    // A prefetch is not a visit: show the count without adding to it.
-    (await isPrefetch()) ? session.get("num_visits", 0) : session.increment("num_visits"),
-  ]);
+  const [counts, visits] = await Promise.all([catalogueCounts(db()), runRenderWrite(countVisit)]);
   return (
     <>
       <Catalogue counts={counts} />

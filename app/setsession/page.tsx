@@ -1,8 +1,7 @@
-import { getSession } from "@/lib/session";
+import { runRenderWrite } from "@/lib/session";
+import { setTutorialValues } from "../render-writes";
 
 export default async function SetSessionPage() {
-  const session = await getSession();
-  await session.update({ sname: "abc", semail: "abc@gmail.com" });
-  await session.save();
+  await runRenderWrite(setTutorialValues);
   return <h1>session is set</h1>;
 }

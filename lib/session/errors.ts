@@ -1,8 +1,12 @@
 /** Thrown when a payload would exceed SESSION_MAX_BYTES; the session is left as it was. */
 export class SessionTooLargeError extends Error {
   override name = "SessionTooLargeError";
-  constructor(readonly bytes: number, readonly limit: number) {
-    super(`Session data too large: ${bytes} bytes exceeds SESSION_MAX_BYTES (${limit})`);
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    what = "SESSION_MAX_BYTES",
+  ) {
+    super(`Session data too large: ${bytes} bytes exceeds ${what} (${limit})`);
   }
 }
 

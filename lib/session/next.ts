@@ -3,9 +3,10 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { cookieAttributes, deletingCookieAttributes } from "./cookie";
-import { sessionOptions, sessionStore } from "./engine";
+import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
 import { RETURN_TO_HEADER } from "./proxy";
+import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
 
@@ -28,7 +29,7 @@ export function localPath(path: string | null | undefined): string {
 async function requestSession(): Promise<Session> {
   const s = settings();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
-  const store = sessionStore();
+  const store = requestStore();
   const raw = jar.get(s.cookieName)?.value;
   const transport: SessionTransport = {
     incomingKey: await store.keyFromCookie(raw),
@@ -63,6 +64,18 @@ export async function isPrefetch(): Promise<boolean> {
 }
 
 /**
+ * Runs a page's render-time write where it persists (see render-write.ts) and
+ * returns what the page shows. A prefetch only reads: it is not a visit.
+ */
+export async function runRenderWrite<T>(declared: RenderWrite<T>): Promise<T> {
+  const session = await getSession();
+  if ((await isPrefetch()) || !requestStore().writesDuringRender) return declared.read(session);
+  const result = await declared.write(session);
+  await session.save();
+  return result;
+}
+
+/**
  * Route handler glue, Django's middleware: runs the handler with the session,
  * saves it unless the response is a 5xx, and marks the response `Vary: Cookie`.
  */
@@ -82,7 +95,7 @@ export function withSession<Args extends unknown[]>(
 export async function renewSessionKey(request: Request): Promise<Response> {
   const s = settings();
   const jar = await cookies();
-  jar.set(s.cookieName, await sessionStore().cookieValue(newSessionKey()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
+  jar.set(s.cookieName, await requestStore().cookieValue(newSessionKey()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
   const next = localPath(new URL(request.url).searchParams.get("next"));
   return new Response(null, { status: 303, headers: { Location: next, "Cache-Control": "no-store" } });
 }

@@ -1,36 +1,58 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { cookieAttributes } from "./cookie";
-import { sessionStore } from "./engine";
+import { cookieAttributes, deletingCookieAttributes } from "./cookie";
+import { requestStore, sessionOptions } from "./engine";
 import { newSessionKey } from "./keys";
+import type { RenderWrite } from "./render-write";
+import { Session } from "./session";
 import { settings } from "./settings";
 
 /** Set on every request the proxy handles: where to come back to after a key renewal. */
 export const RETURN_TO_HEADER = "x-session-return-to";
 
-/**
- * Issues a sealed key to a page request that arrives without a valid one, so
- * a server component can write while it renders (it cannot set cookies).
- * Costs one unseal and no database round trip: the row appears only when
- * data is first written.
- */
-export async function sessionProxy(request: NextRequest): Promise<NextResponse> {
-  const s = settings();
-  const forwarded = new Headers(request.headers);
-  forwarded.set(RETURN_TO_HEADER, request.nextUrl.pathname + request.nextUrl.search);
+type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
 
-  const store = sessionStore();
+/**
+ * Runs before every page. With the db engine it issues a sealed key to a
+ * request that arrives without a valid one, so a server component can write
+ * while it renders; that costs one unseal and no database round trip (the
+ * row appears only when data is first written). With the cookie engine it
+ * runs the page's declared render-time write here, where a cookie can be set.
+ * Either way the new cookie goes to the browser and to the render.
+ */
+export async function sessionProxy(request: NextRequest, renderWrites: readonly RenderWrite<unknown>[] = []): Promise<NextResponse> {
+  const s = settings();
+  const store = requestStore();
   const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);
-  let issued: string | undefined;
-  if (!key) {
-    issued = await store.cookieValue(newSessionKey());
-    request.cookies.set(s.cookieName, issued);
-    forwarded.set("cookie", request.cookies.toString());
+  let outgoing: OutgoingCookie | undefined;
+
+  const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === request.nextUrl.pathname);
+  if (renderWrite && request.method === "GET") {
+    const session = new Session(store, sessionOptions(), {
+      incomingKey: key,
+      hadCookie: request.cookies.has(s.cookieName),
+      writable: true,
+      userAgent: request.headers.get("user-agent") ?? undefined,
+      sendKey: async (k, maxAge) => void (outgoing = { value: await store.cookieValue(k), maxAge }),
+      deleteCookie: async () => void (outgoing = { deleted: true }),
+    });
+    await renderWrite.write(session);
+    await session.save();
+  } else if (!key && store.writesDuringRender) {
+    outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
   }
 
+  const forwarded = new Headers(request.headers);
+  forwarded.set(RETURN_TO_HEADER, request.nextUrl.pathname + request.nextUrl.search);
+  if (outgoing) {
+    if ("deleted" in outgoing) request.cookies.delete(s.cookieName);
+    else request.cookies.set(s.cookieName, outgoing.value);
+    forwarded.set("cookie", request.cookies.toString());
+  }
   const response = NextResponse.next({ request: { headers: forwarded } });
   // Pages show one visitor's data: no shared cache may keep them.
   response.headers.set("Cache-Control", "private, no-store");
   response.headers.append("Vary", "Cookie");
-  if (issued) response.cookies.set(s.cookieName, issued, cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
+  if (outgoing && "deleted" in outgoing) response.cookies.set(s.cookieName, "", deletingCookieAttributes(s));
+  else if (outgoing) response.cookies.set(s.cookieName, outgoing.value, cookieAttributes(s, outgoing.maxAge));
   return response;
 }

@@ -90,6 +90,7 @@ export class Session {
     const touched = mutate(draft);
     const bytes = byteSize(draft);
     if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
+    await this.store.assertFits?.(draft);
     this.data = draft;
     for (const key of touched) this.changedKeys.add(key);
     this.modified = true;
@@ -292,8 +293,8 @@ export class Session {
 
   /** Ends every other session of the user ("sign out other devices"); returns how many. */
   async endOtherUserSessions(userId: number): Promise<number> {
-    if (!this.key) return 0;
-    return this.userSessionsOrThrow().endOthers(userId, this.key);
+    const users = this.userSessionsOrThrow();
+    return this.key ? users.endOthers(userId, this.key) : 0;
   }
 
   // --- test cookie ----------------------------------------------------------

@@ -37,6 +37,14 @@ export interface WriteContext {
  * sealed key (libSQL) or the sealed data itself (cookie engine).
  */
 export interface SessionStore {
+  /**
+   * Whether a write made while a server component renders persists. The
+   * database does; a cookie cannot be set then, so the cookie engine's
+   * render-time writes run in the proxy instead (see render-write.ts).
+   */
+  readonly writesDuringRender: boolean;
+  /** Refuses data the engine could not store (the cookie engine's 4 KB), before it is accepted. */
+  assertFits?(data: Record<string, JsonValue>): Promise<void>;
   /** The key a cookie value carries, or null when it is absent, forged, damaged or expired. */
   keyFromCookie(value: string | undefined): Promise<string | null>;
   /** The cookie value to send for a key (called after the key's data was saved). */

@@ -32,6 +32,8 @@ function liveData(now: number): SQL {
  * transaction, so SQLITE_BUSY cannot leave a half-open transaction behind.
  */
 export class LibsqlStore implements SessionStore {
+  readonly writesDuringRender = true;
+
   constructor(
     private readonly db: Database,
     private readonly secrets: SecretList,

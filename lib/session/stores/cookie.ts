@@ -1,0 +1,134 @@
+import { SessionTooLargeError } from "../errors";
+import { isWellFormedKey } from "../keys";
+import { securityEvent } from "../log";
+import { seal, unseal } from "../seal";
+import type { SecretList } from "../secret";
+import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
+
+type Data = Record<string, JsonValue>;
+
+/** What the cookie carries: key, data and absolute expiry, sealed together. */
+interface Payload {
+  k: string;
+  d: Data;
+  e: number; // ms since epoch
+}
+
+/** Browsers keep about 4096 bytes per cookie, name and value together. */
+export const COOKIE_LIMIT_BYTES = 4096;
+
+function isPayload(value: Record<string, unknown>): value is Record<string, unknown> & Payload {
+  return (
+    isWellFormedKey(value.k) &&
+    typeof value.e === "number" &&
+    typeof value.d === "object" &&
+    value.d !== null &&
+    !Array.isArray(value.d)
+  );
+}
+
+/**
+ * Django's signed_cookies engine: the whole session travels sealed in the
+ * cookie and nothing is stored server-side. One instance per request: it
+ * holds what the incoming cookie carried and what this request wrote.
+ *
+ * What it cannot do, by design: list or revoke sessions server-side (a
+ * copied cookie stays valid until it expires), merge concurrent requests
+ * (the last response's cookie wins), or persist a write made while a server
+ * component renders (only the proxy, actions and route handlers can set it).
+ */
+export class CookieStore implements SessionStore {
+  readonly writesDuringRender = false;
+  private payloads = new Map<string, { payload: Payload; sealed: string }>();
+
+  constructor(
+    private readonly secrets: SecretList,
+    private readonly cookieName: string,
+  ) {}
+
+  async keyFromCookie(value: string | undefined): Promise<string | null> {
+    if (!value) return null;
+    if (value.length > COOKIE_LIMIT_BYTES) {
+      securityEvent("oversized session cookie", { length: value.length });
+      return null;
+    }
+    const data = await unseal(value, this.secrets, (reason) => securityEvent("session cookie rejected", { reason }));
+    if (!data) return null;
+    if (!isPayload(data)) {
+      securityEvent("session cookie rejected", { reason: "malformed payload" });
+      return null;
+    }
+    if (data.e <= Date.now()) return null; // expired: a fresh session
+    this.payloads.set(data.k, { payload: data, sealed: value });
+    return data.k;
+  }
+
+  async cookieValue(key: string): Promise<string> {
+    const entry = this.payloads.get(key);
+    return entry ? entry.sealed : (await this.sealed({ k: key, d: {}, e: Date.now() })).sealed;
+  }
+
+  private liveData(key: string): Data {
+    const entry = this.payloads.get(key);
+    return entry && entry.payload.e > Date.now() ? entry.payload.d : {};
+  }
+
+  /** Seals a payload, refusing one the browser would not keep. */
+  private async sealed(payload: Payload): Promise<{ payload: Payload; sealed: string }> {
+    const sealed = await seal(payload, this.secrets);
+    const bytes = this.cookieName.length + 1 + sealed.length;
+    if (bytes > COOKIE_LIMIT_BYTES) {
+      throw new SessionTooLargeError(bytes, COOKIE_LIMIT_BYTES, "the cookie engine's sealed cookie (browsers keep about 4 KB)");
+    }
+    return { payload, sealed };
+  }
+
+  /** Called before a change is accepted, so a payload that cannot travel is refused up front. */
+  async assertFits(data: Data): Promise<void> {
+    await this.sealed({ k: "x".repeat(43), d: data, e: Date.now() });
+  }
+
+  async load(key: string): Promise<LoadResult> {
+    return this.payloads.has(key) ? { state: "live", data: { ...this.liveData(key) } } : { state: "missing" };
+  }
+
+  async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+    const data: Data = change.replaceAll ? {} : { ...this.liveData(key) };
+    Object.assign(data, change.set);
+    for (const removed of change.removed) delete data[removed];
+    if (Object.keys(data).length === 0) {
+      this.payloads.delete(key);
+      return "emptied";
+    }
+    this.payloads.set(key, await this.sealed({ k: key, d: data, e: ctx.expiresAt }));
+    return "saved";
+  }
+
+  async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number> {
+    const current = this.liveData(key)[field] ?? 0;
+    if (typeof current !== "number") {
+      throw new TypeError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+    }
+    const value = current + by;
+    await this.save(key, { set: { [field]: value }, removed: [], replaceAll: false }, ctx);
+    return value;
+  }
+
+  async end(key: string): Promise<void> {
+    this.payloads.delete(key);
+  }
+
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: WriteContext): Promise<void> {
+    if (oldKey) this.payloads.delete(oldKey);
+    if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed({ k: newKey, d: data, e: ctx.expiresAt }));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return Object.keys(this.liveData(key)).length > 0;
+  }
+
+  async clearExpired(): Promise<number> {
+    return 0; // nothing is stored server-side: expired cookies simply stop opening
+  }
+}
+
