@@ -26,17 +26,17 @@ export default defineConfig({
   },
   projects: engines.map((engine) => ({
     name: engine,
-    use: { baseURL: `http://localhost:${SERVERS[engine].port}` },
+    use: { baseURL: `http://localhost:${SERVERS[engine]!.port}` },
   })),
   webServer: engines.map((engine) => ({
-    command: `node node_modules/next/dist/bin/next start -p ${SERVERS[engine].port}`,
-    url: `http://localhost:${SERVERS[engine].port}/`, // read-only page: readiness checks store nothing
+    command: `node node_modules/next/dist/bin/next start -p ${SERVERS[engine]!.port}`,
+    url: `http://localhost:${SERVERS[engine]!.port}/`, // read-only page: readiness checks store nothing
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore",
     stderr: "pipe",
     env: {
-      ...SERVERS[engine].env,
+      ...SERVERS[engine]!.env,
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next",
       DATABASE_URL: `file:${databaseFile(engine)}`,

@@ -13,11 +13,16 @@ export const DATA_DIR = process.env.E2E_DATA_DIR;
 /** Servers listen from E2E_PORT_BASE up (default 3201), so parallel runs can keep apart. */
 const PORT_BASE = Number(process.env.E2E_PORT_BASE || 3201);
 
-export const SERVERS = {
+const ALL_SERVERS = {
   db: { port: PORT_BASE, env: { SESSION_ENGINE: "db" } },
+  cookie: { port: PORT_BASE + 1, env: { SESSION_ENGINE: "cookie" } },
 } as const;
 
-export type EngineName = keyof typeof SERVERS;
+export type EngineName = keyof typeof ALL_SERVERS;
+
+/** The engines to test, one server each (E2E_ENGINES=db,cookie). */
+const ENGINES = (process.env.E2E_ENGINES || "db").split(",") as EngineName[];
+export const SERVERS: Partial<typeof ALL_SERVERS> = Object.fromEntries(ENGINES.map((e) => [e, ALL_SERVERS[e]]));
 
 export function databaseFile(engine: EngineName): string {
   return path.join(DATA_DIR, `${engine}.db`);

@@ -2,8 +2,8 @@
 import { db } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { clearExpiredSessions } from "../lib/session/clear";
-import { sessionStore } from "../lib/session/engine";
+import { requestStore } from "../lib/session/engine";
 
 await prepareDatabase(db());
-const deleted = await clearExpiredSessions(sessionStore());
+const deleted = await clearExpiredSessions(requestStore());
 console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"}.`);

@@ -39,6 +39,8 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
     await session.save();
   } else if (!key && store.writesDuringRender) {
     outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
+  } else if (!key && request.cookies.has(s.cookieName)) {
+    outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
   }
 
   const forwarded = new Headers(request.headers);
