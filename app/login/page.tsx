@@ -1,0 +1,12 @@
+import { LoginForm } from "./login-form";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { next } = await searchParams;
+  return (
+    <>
+      <h1>Sign in</h1>
+      {/* Checked again on submit: only a local path is ever followed. */}
+      <LoginForm next={typeof next === "string" ? next : null} />
+    </>
+  );
+}
