@@ -9,8 +9,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Pages and server actions; not static files, images or the key renewal route.
-      source: "/((?!_next/static|_next/image|favicon.ico|session/renew).*)",
+      // Pages and server actions; not static files, images, or the session's own routes.
+      source: "/((?!_next/static|_next/image|favicon.ico|session/).*)",
       // Prefetches are not visits: they get no key and run no render-time write.
       missing: [
         { type: "header", key: "next-router-prefetch" },

@@ -11,4 +11,20 @@ try {
   console.error(`[session] configuration error: ${(error as Error).message}`);
   process.exit(1);
 }
-await prepareDatabase(db());
+
+const RETRY_MS = 2000;
+
+/**
+ * A database that cannot be reached at start is not fatal: pages answer 503
+ * meanwhile, and preparing is retried until it succeeds.
+ */
+async function prepareWhenReachable(): Promise<void> {
+  try {
+    await prepareDatabase(db());
+  } catch (error) {
+    console.error(`[session] database not ready (${(error as Error).message}); retrying in ${RETRY_MS / 1000} s`);
+    setTimeout(prepareWhenReachable, RETRY_MS).unref();
+  }
+}
+
+await prepareWhenReachable();

@@ -1,11 +1,11 @@
 import { db } from "@/lib/db/client";
 import { catalogueCounts } from "@/lib/db/catalogue";
-import { runRenderWrite } from "@/lib/session";
+import { pageStorage, runRenderWrite } from "@/lib/session";
 import { countVisit } from "../render-writes";
 import { Catalogue } from "./catalogue";
 
 export default async function LibraryPage() {
-  const [counts, visits] = await Promise.all([catalogueCounts(db()), runRenderWrite(countVisit)]);
+  const [counts, visits] = await Promise.all([pageStorage(catalogueCounts(db())), runRenderWrite(countVisit)]);
   return (
     <>
       <Catalogue counts={counts} />

@@ -8,5 +8,5 @@ export {
   SessionEngineUnsupportedError,
 } from "./errors";
 export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
-export { getSession, withSession, isPrefetch, runRenderWrite, renewSessionKey, localPath } from "./next";
+export { getSession, withSession, isPrefetch, runRenderWrite, pageStorage, renewSessionKey, storageUnavailable, localPath } from "./next";
 export type { RenderWrite } from "./render-write";

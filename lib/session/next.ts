@@ -2,13 +2,16 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import { guardedStore, guardStorage } from "./availability";
 import { cookieAttributes, deletingCookieAttributes } from "./cookie";
+import { SessionStoreUnavailableError } from "./errors";
 import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
 import { RETURN_TO_HEADER } from "./proxy";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
+import { storageUnavailableResponse, UNAVAILABLE_PATH } from "./unavailable";
 
 export const RENEW_PATH = "/session/renew";
 
@@ -26,10 +29,25 @@ export function localPath(path: string | null | undefined): string {
   return path && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
 }
 
-async function requestSession(): Promise<Session> {
+/** Where a page or action goes when storage fails: the 503 page, then back. */
+function redirectToUnavailable(requestHeaders: Headers): never {
+  redirect(`${UNAVAILABLE_PATH}?next=${encodeURIComponent(localPath(requestHeaders.get(RETURN_TO_HEADER)))}`);
+}
+
+/** Any storage call a page makes (the session's, or its own queries): a failure answers 503. */
+export async function pageStorage<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await guardStorage(call);
+  } catch (error) {
+    if (error instanceof SessionStoreUnavailableError) redirectToUnavailable(await headers());
+    throw error;
+  }
+}
+
+async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const s = settings();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
-  const store = requestStore();
+  const store = guardedStore(requestStore(), routeHandler ? undefined : () => redirectToUnavailable(requestHeaders));
   const raw = jar.get(s.cookieName)?.value;
   const transport: SessionTransport = {
     incomingKey: await store.keyFromCookie(raw),
@@ -83,12 +101,22 @@ export function withSession<Args extends unknown[]>(
   handler: (session: Session, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args) => {
-    const session = await requestSession();
-    const response = await handler(session, ...args);
-    if (response.status < 500) await session.save();
-    if (session.accessed || session.modified) response.headers.append("Vary", "Cookie");
-    return response;
+    const session = await requestSession({ routeHandler: true });
+    try {
+      const response = await handler(session, ...args);
+      if (response.status < 500) await session.save();
+      if (session.accessed || session.modified) response.headers.append("Vary", "Cookie");
+      return response;
+    } catch (error) {
+      if (!(error instanceof SessionStoreUnavailableError)) throw error;
+      return Response.json({ error: error.message }, { status: 503, headers: { "Retry-After": "2" } });
+    }
   };
+}
+
+/** GET handler for UNAVAILABLE_PATH: the 503 page. */
+export async function storageUnavailable(request: Request): Promise<Response> {
+  return storageUnavailableResponse(localPath(new URL(request.url).searchParams.get("next")));
 }
 
 /** GET handler for RENEW_PATH: a fresh key for a browser whose key died, then back. */

@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { storeRecentlyFailed } from "./availability";
 import { cookieAttributes, deletingCookieAttributes } from "./cookie";
 import { requestStore, sessionOptions } from "./engine";
 import { newSessionKey } from "./keys";
 import type { RenderWrite } from "./render-write";
 import { Session } from "./session";
 import { settings } from "./settings";
+import { storageUnavailableResponse } from "./unavailable";
 
 /** Set on every request the proxy handles: where to come back to after a key renewal. */
 export const RETURN_TO_HEADER = "x-session-return-to";
@@ -19,7 +21,8 @@ type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true
  * runs the page's declared render-time write here, where a cookie can be set.
  * Either way the new cookie goes to the browser and to the render.
  */
-export async function sessionProxy(request: NextRequest, renderWrites: readonly RenderWrite<unknown>[] = []): Promise<NextResponse> {
+export async function sessionProxy(request: NextRequest, renderWrites: readonly RenderWrite<unknown>[] = []): Promise<Response> {
+  if (storeRecentlyFailed()) return storageUnavailableResponse(request.nextUrl.pathname + request.nextUrl.search);
   const s = settings();
   const store = requestStore();
   const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);

@@ -1,0 +1,1 @@
+export { storageUnavailable as GET } from "@/lib/session";
