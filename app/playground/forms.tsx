@@ -1,0 +1,94 @@
+"use client";
+
+import { useActionState } from "react";
+import { runPlayground } from "./actions";
+import { OP_LABELS, type Fields, type Op, type PlaygroundResult } from "./shared";
+import { SubmitButton } from "./submit-button";
+import { ValueText } from "./value-text";
+
+const ITEM_OPS: Op[] = ["set", "get", "has", "pop", "setdefault", "increment"];
+const SESSION_OPS: Op[] = ["clear", "flush", "cycle"];
+const NO_FIELDS: Fields = { key: "", value: "", expiry: "" };
+
+const yesNo = (flag: boolean) => (flag ? "yes" : "no");
+
+function ResultView({ result }: { result: PlaygroundResult | null }) {
+  return (
+    <div role="status" aria-live="polite" className={result && !result.ok ? "result error" : "result"}>
+      {result ? (
+        <>
+          <p>
+            <strong>{result.op ? OP_LABELS[result.op] : "Refused"}:</strong> {result.message}{" "}
+            {result.value && (
+              <>
+                <ValueText shown={result.value} /> <span className="type">({result.value.type})</span>
+              </>
+            )}
+          </p>
+          {result.note && <p className="note">{result.note}</p>}
+          <p className="flags">
+            This action&apos;s session: accessed {yesNo(result.flags.accessed)}, modified {yesNo(result.flags.modified)}
+          </p>
+        </>
+      ) : (
+        <p>The result of each button shows here.</p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The playground's three forms, all posting to one server action. Without
+ * JavaScript they are plain form posts and the page comes back with the result.
+ */
+export function PlaygroundForms() {
+  const [result, formAction] = useActionState(runPlayground, null);
+  const fields = result?.fields ?? NO_FIELDS;
+  return (
+    <section aria-label="Methods" className="methods">
+      <form action={formAction}>
+        <fieldset>
+          <legend>Items</legend>
+          <label>
+            Key
+            <input name="key" defaultValue={fields.key} autoComplete="off" spellCheck={false} />
+          </label>
+          <label>
+            Value
+            <input name="value" defaultValue={fields.value} autoComplete="off" spellCheck={false} placeholder='alice, 42, true, [1, 2], {"a": 1}' />
+          </label>
+          <p className="hint">A value that parses as JSON is stored as that JSON; anything else as the string typed.</p>
+          <div className="buttons">
+            {ITEM_OPS.map((op) => (
+              <SubmitButton key={op} op={op} />
+            ))}
+          </div>
+        </fieldset>
+      </form>
+      <form action={formAction}>
+        <fieldset>
+          <legend>Lifetime</legend>
+          <label>
+            Expiry (seconds)
+            <input name="expiry" defaultValue={fields.expiry} inputMode="numeric" autoComplete="off" placeholder="empty: the default" />
+          </label>
+          <p className="hint">0 ends the session when the browser closes; empty goes back to the default.</p>
+          <div className="buttons">
+            <SubmitButton op="expiry" />
+          </div>
+        </fieldset>
+      </form>
+      <form action={formAction}>
+        <fieldset>
+          <legend>Whole session</legend>
+          <div className="buttons">
+            {SESSION_OPS.map((op) => (
+              <SubmitButton key={op} op={op} />
+            ))}
+          </div>
+        </fieldset>
+      </form>
+      <ResultView result={result} />
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import "server-only";
+import type { Session } from "@/lib/session";
+import { assertValidKey } from "@/lib/session/validate";
+import { describe, formText, parseValue, type Op, type Shown } from "./shared";
+
+/** Input the playground refuses with a message; the session is left as it was. */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+export interface Outcome {
+  message: string;
+  value?: Shown;
+  note?: string;
+}
+
+type Operation = (session: Session, form: FormData) => Promise<Outcome>;
+
+/** What "Get" returns for a key that is not set (Django's `request.session.get("name", "Guest")`). */
+const GET_DEFAULT = "Guest";
+/** The session's own hidden keys (its expiry) are not the playground's to touch. */
+const RESERVED_PREFIX = "_session_";
+const MAX_EXPIRY_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+/** The library refuses bad keys, non-JSON values and non-numbers with a TypeError: show it, change nothing. */
+async function refusing<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypeError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+async function keyOf(form: FormData): Promise<string> {
+  const key = formText(form, "key");
+  if (key === "") throw new InputError("Enter a key: it cannot be empty.");
+  await refusing(() => assertValidKey(key));
+  if (key.startsWith(RESERVED_PREFIX)) throw new InputError(`Keys starting with ${RESERVED_PREFIX} are reserved for the session itself.`);
+  return key;
+}
+
+/** Empty: back to the default (null); 0: at browser close; else whole seconds. */
+function expiryOf(form: FormData): number | null {
+  const raw = formText(form, "expiry").trim();
+  if (raw === "") return null;
+  if (!/^\d+$/.test(raw)) {
+    throw new InputError("Expiry must be a whole number of seconds, 0 or more (0: at browser close; empty: the default).");
+  }
+  const seconds = Number(raw);
+  if (seconds > MAX_EXPIRY_SECONDS) throw new InputError(`Expiry must be at most ${MAX_EXPIRY_SECONDS} seconds (ten years).`);
+  return seconds;
+}
+
+function parsedNote(asJson: boolean, shown: Shown): string {
+  return asJson ? `parsed as JSON: a ${shown.type}` : "kept as a string: not valid JSON";
+}
+
+function expiryMessage(session: Session, seconds: number | null): string {
+  if (seconds === 0) return "Expiry set to 0: the session ends when the browser closes.";
+  if (seconds !== null) return `Expiry set to ${seconds} seconds.`;
+  const fallback = session.getExpireAtBrowserClose() ? "at browser close" : `${session.getExpiryAge()} seconds`;
+  return `Expiry back to the default: ${fallback}.`;
+}
+
+/** One function per button; each throws InputError (or SessionTooLargeError) before changing anything. */
+export const OPERATIONS: Record<Op, Operation> = {
+  async set(session, form) {
+    const key = await keyOf(form);
+    const { value, asJson } = parseValue(formText(form, "value"));
+    await refusing(() => session.set(key, value));
+    const shown = describe(value);
+    return { message: `Set "${key}" to`, value: shown, note: parsedNote(asJson, shown) };
+  },
+
+  async get(session, form) {
+    const key = await keyOf(form);
+    const found = await session.has(key);
+    return { message: found ? `Get "${key}":` : `Get "${key}": not set, so the default:`, value: describe(await session.get(key, GET_DEFAULT)) };
+  },
+
+  async has(session, form) {
+    const key = await keyOf(form);
+    const present = await session.has(key);
+    return { message: `Has "${key}":`, value: describe(present), note: present ? "the key is in the session" : "no such key" };
+  },
+
+  async pop(session, form) {
+    const key = await keyOf(form);
+    if (!(await session.has(key))) throw new InputError(`Pop "${key}": no such key (Django raises KeyError).`);
+    return { message: `Popped "${key}":`, value: describe(await session.pop(key)) };
+  },
+
+  async setdefault(session, form) {
+    const key = await keyOf(form);
+    if (await session.has(key)) return { message: `Set default "${key}": already set, kept`, value: describe(await session.get(key, null)) };
+    const { value, asJson } = parseValue(formText(form, "value"));
+    const shown = describe(await refusing(() => session.setdefault(key, value)));
+    return { message: `Set default "${key}": stored`, value: shown, note: parsedNote(asJson, shown) };
+  },
+
+  async increment(session, form) {
+    const key = await keyOf(form);
+    const current = await session.get(key);
+    if (current !== undefined && typeof current !== "number") {
+      throw new InputError(`"${key}" holds a ${describe(current).type}, not a number: it cannot be incremented.`);
+    }
+    const value = await refusing(() => session.increment(key));
+    return { message: `Incremented "${key}" to`, value: describe(value), note: current === undefined ? "it was not set: counted from 0" : undefined };
+  },
+
+  async expiry(session, form) {
+    const seconds = expiryOf(form);
+    await session.setExpiry(seconds);
+    return { message: expiryMessage(session, seconds) };
+  },
+
+  async clear(session) {
+    await session.clear();
+    return { message: "Cleared: every item is gone (an empty session is not stored)." };
+  },
+
+  async flush(session) {
+    await session.flush();
+    return { message: "Flushed: the data and the cookie are gone; the next request starts a new session." };
+  },
+
+  async cycle(session) {
+    await session.cycleKey();
+    return { message: `Cycled the key: the same data under a new key (${session.sessionKey?.slice(0, 6)}…); the old key is dead.` };
+  },
+};

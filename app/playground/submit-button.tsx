@@ -1,0 +1,20 @@
+"use client";
+
+import { useFormStatus } from "react-dom";
+import { OP_LABELS, type Op } from "./shared";
+
+/**
+ * A submit button naming its operation (`op`). While its form's action runs
+ * (JavaScript only) every button of the form is disabled and the one pressed
+ * shows a spinner; its accessible name stays the label.
+ */
+export function SubmitButton({ op }: { op: Op }) {
+  const { pending, data } = useFormStatus();
+  const running = pending && data?.get("op") === op;
+  return (
+    <button type="submit" name="op" value={op} disabled={pending} aria-busy={running}>
+      {OP_LABELS[op]}
+      {running && <span className="spinner" aria-hidden="true" />}
+    </button>
+  );
+}
