@@ -266,11 +266,9 @@ test.describe("cross-site requests", () => {
     await sameBrowserLater.close();
   });
 
-  test("a cross-site POST leaves the browser's session cookie alone", async ({ page, context, baseURL, engine }) => {
-    // Known defect outside this feature: the POST arrives without the SameSite=Lax cookie, the session
-    // proxy (lib/session/proxy.ts) takes it for a new visitor and sets a fresh key, and the browser
-    // stores it over the signed-in one. Remove test.fail once the proxy stops issuing keys there.
-    test.fail(engine === "db", "the session proxy replaces the cookie on a cross-site POST");
+  test("a cross-site POST leaves the browser's session cookie alone", async ({ page, context, baseURL }) => {
+    // The POST arrives without the SameSite=Lax cookie: the proxy must not take it for a new
+    // visitor and set a fresh key over the signed-in one (it issues keys to page loads only).
     await signIn(page);
     await expect(page.getByText(SIGNED_IN)).toBeVisible();
     const signedIn = await cookieValue(context);

@@ -87,3 +87,13 @@ describe("cookie attributes", () => {
     assert.deepEqual([a.maxAge, a.expires!.getTime(), a.path, a.domain], [0, 0, "/", "example.com"]);
   });
 });
+
+describe("localPath (redirect targets from user input)", async () => {
+  const { localPath } = await import("../lib/session/local-path");
+  it("keeps plain local paths", () => {
+    assert.equal(localPath("/account?tab=devices"), "/account?tab=devices");
+  });
+  for (const hostile of ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/", "/\n/evil", "evil", "", null]) {
+    it(`sends ${JSON.stringify(hostile)} home`, () => assert.equal(localPath(hostile), "/"));
+  }
+});

@@ -1,7 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { db } from "../db/client";
-import { getSession, localPath } from "../session/next";
+import { localPath } from "../session/local-path";
+import { getSession } from "../session/next";
 import { sessionUser } from "./sign-in";
 import { findUser, type User } from "./users";
 
@@ -27,11 +28,8 @@ export async function requireUser(returnTo: string = ACCOUNT_PATH): Promise<User
   redirect(returnTo === ACCOUNT_PATH ? LOGIN_PATH : `${LOGIN_PATH}?next=${encodeURIComponent(returnTo)}`);
 }
 
-/** Control characters are dropped by browsers from URLs, so "/\t/evil.example" would arrive as "//evil.example". */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
 /** Where a sign-in goes next: the requested local path, else the account page. Never another site. */
 export function afterSignInPath(requested: unknown): string {
-  if (typeof requested !== "string" || requested === "" || CONTROL_CHARACTERS.test(requested)) return ACCOUNT_PATH;
+  if (typeof requested !== "string") return ACCOUNT_PATH;
   return localPath(requested) === requested ? requested : ACCOUNT_PATH;
 }

@@ -8,5 +8,6 @@ export {
   SessionEngineUnsupportedError,
 } from "./errors";
 export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
-export { getSession, withSession, isPrefetch, runRenderWrite, pageStorage, renewSessionKey, storageUnavailable, localPath } from "./next";
+export { getSession, withSession, isPrefetch, runRenderWrite, pageStorage, renewSessionKey, storageUnavailable } from "./next";
+export { localPath } from "./local-path";
 export type { RenderWrite } from "./render-write";

@@ -7,6 +7,7 @@ import { cookieAttributes, deletingCookieAttributes } from "./cookie";
 import { SessionStoreUnavailableError } from "./errors";
 import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
+import { localPath } from "./local-path";
 import { RETURN_TO_HEADER } from "./proxy";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
@@ -23,10 +24,6 @@ type CookieJar = Awaited<ReturnType<typeof cookies>>;
  */
 function canSetCookies(jar: CookieJar): boolean {
   return jar.set !== jar.delete;
-}
-
-export function localPath(path: string | null | undefined): string {
-  return path && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
 }
 
 /** Where a page or action goes when storage fails: the 503 page, then back. */

@@ -28,6 +28,10 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);
   let outgoing: OutgoingCookie | undefined;
 
+  // Only page loads get a key early: a POST (a server action, perhaps a
+  // cross-site one that arrived without the SameSite cookie) must not replace
+  // the browser's cookie; an action that writes issues its own key.
+  const isPageLoad = request.method === "GET" || request.method === "HEAD";
   const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === request.nextUrl.pathname);
   if (renderWrite && request.method === "GET") {
     const session = new Session(store, sessionOptions(), {
@@ -40,7 +44,7 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
     });
     await renderWrite.write(session);
     await session.save();
-  } else if (!key && store.writesDuringRender) {
+  } else if (!key && store.writesDuringRender && isPageLoad) {
     outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
   } else if (!key && request.cookies.has(s.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
