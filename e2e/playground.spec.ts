@@ -105,7 +105,7 @@ test.describe("playground controls", () => {
     await pg.expectRow("n", "1", "number");
     const before = await pg.items.innerText();
     await pg.press("Pop", { key: "name" });
-    await expect(pg.status).toContainText('Pop "name": no such key');
+    await expect(pg.status).toContainText('Pop refused: No key "name" to pop');
     await expect(pg.status).toContainText("Nothing was changed.");
     expect(await pg.items.innerText()).toBe(before);
   });
@@ -208,6 +208,7 @@ test.describe("bad input gets a message and changes nothing", () => {
     { name: "a key over 256 characters", button: "Set", inputs: { key: "k".repeat(257), value: "x" }, message: "too long (257 characters; at most 256)" },
     { name: "a key with a double quote", button: "Set", inputs: { key: 'a"b', value: "x" }, message: "may not contain a double quote" },
     { name: "a value over SESSION_MAX_BYTES", button: "Set", inputs: { key: "big", value: "x".repeat(70_000) }, message: "too large" },
+    { name: "a value over the 1 MB server action body limit", button: "Set", inputs: { key: "huge", value: "x".repeat(1_200_000) }, message: "too large" },
     { name: "a negative expiry", button: "Set expiry", inputs: { expiry: "-5" }, message: "Expiry must be a whole number of seconds, 0 or more" },
     { name: "a non-numeric expiry", button: "Set expiry", inputs: { expiry: "soon" }, message: "Expiry must be a whole number of seconds, 0 or more" },
     { name: "incrementing a non-number", button: "Increment", inputs: { key: "name" }, message: '"name" holds a string, not a number' },
@@ -282,10 +283,14 @@ test("with JavaScript the pressed button shows a pending state while the action 
   await expect(set).toHaveAttribute("aria-busy", "true");
   await expect(set).toBeDisabled();
   await expect(page.getByRole("button", { name: "Get", exact: true })).toBeDisabled();
+  // Typing goes on while the action runs; the form's reset after the action keeps it.
+  await page.getByLabel("Key", { exact: true }).fill("typed-meanwhile");
   release();
   await expect(pg.status).toContainText('Set "name" to alice');
   await expect(set).toBeEnabled();
   await expect(set).toHaveAttribute("aria-busy", "false");
+  await expect(page.getByLabel("Key", { exact: true })).toHaveValue("typed-meanwhile");
+  await expect(page.getByLabel("Value", { exact: true })).toHaveValue("alice");
 });
 
 test.describe("the live view", () => {

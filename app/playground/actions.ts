@@ -3,14 +3,13 @@
 import { refresh } from "next/cache";
 import { getSession, SessionTooLargeError } from "@/lib/session";
 import { InputError, OPERATIONS } from "./operations";
-import { formText, isOp, type Fields, type PlaygroundResult } from "./shared";
+import { ECHO_MAX_CHARS, formText, isOp, type Fields, type PlaygroundResult } from "./shared";
 
 /** The submitted form's inputs, and the other forms' as they were (each form posts only its own). */
 function fieldsOf(form: FormData, previous: PlaygroundResult | null): Fields {
   const pick = (name: keyof Fields) => {
-    if (form.has(name)) return formText(form, name);
-    const kept: unknown = previous?.fields?.[name];
-    return typeof kept === "string" ? kept : "";
+    const text: unknown = form.has(name) ? formText(form, name) : previous?.fields?.[name];
+    return typeof text === "string" && text.length <= ECHO_MAX_CHARS ? text : "";
   };
   return { key: pick("key"), value: pick("value"), expiry: pick("expiry") };
 }

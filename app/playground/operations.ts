@@ -1,7 +1,7 @@
 import "server-only";
 import type { Session } from "@/lib/session";
 import { assertValidKey } from "@/lib/session/validate";
-import { describe, formText, parseValue, type Op, type Shown } from "./shared";
+import { describe, formText, parseValue, withArticle, type Op, type Shown } from "./shared";
 
 /** Input the playground refuses with a message; the session is left as it was. */
 export class InputError extends Error {
@@ -53,7 +53,7 @@ function expiryOf(form: FormData): number | null {
 }
 
 function parsedNote(asJson: boolean, shown: Shown): string {
-  return asJson ? `parsed as JSON: a ${shown.type}` : "kept as a string: not valid JSON";
+  return asJson ? `parsed as JSON: ${withArticle(shown.type)}` : "kept as a string: not valid JSON";
 }
 
 function expiryMessage(session: Session, seconds: number | null): string {
@@ -87,7 +87,7 @@ export const OPERATIONS: Record<Op, Operation> = {
 
   async pop(session, form) {
     const key = await keyOf(form);
-    if (!(await session.has(key))) throw new InputError(`Pop "${key}": no such key (Django raises KeyError).`);
+    if (!(await session.has(key))) throw new InputError(`No key "${key}" to pop (Django raises KeyError).`);
     return { message: `Popped "${key}":`, value: describe(await session.pop(key)) };
   },
 
@@ -103,7 +103,7 @@ export const OPERATIONS: Record<Op, Operation> = {
     const key = await keyOf(form);
     const current = await session.get(key);
     if (current !== undefined && typeof current !== "number") {
-      throw new InputError(`"${key}" holds a ${describe(current).type}, not a number: it cannot be incremented.`);
+      throw new InputError(`"${key}" holds ${withArticle(describe(current).type)}, not a number: it cannot be incremented.`);
     }
     const value = await refusing(() => session.increment(key));
     return { message: `Incremented "${key}" to`, value: describe(value), note: current === undefined ? "it was not set: counted from 0" : undefined };

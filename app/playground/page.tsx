@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { settings } from "@/lib/session";
 import { PlaygroundForms } from "./forms";
 import { LiveView } from "./live-view";
 
@@ -11,7 +12,7 @@ export default function PlaygroundPage() {
       <p>
         Every method of the session API, one button each: see what it returns and what the session holds afterwards.
       </p>
-      <PlaygroundForms />
+      <PlaygroundForms maxBytes={settings().maxBytes} />
       <LiveView />
     </>
   );

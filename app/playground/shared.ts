@@ -37,6 +37,12 @@ export function jsonType(value: JsonValue): JsonType {
   return typeof value as "string" | "number" | "boolean" | "object";
 }
 
+/** "a string", "an array", "null": a type as a sentence names it. */
+export function withArticle(type: JsonType): string {
+  if (type === "null") return "null";
+  return `${type === "array" || type === "object" ? "an" : "a"} ${type}`;
+}
+
 export function describe(value: JsonValue): Shown {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const shown = text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}… (${text.length} characters)` : text;
@@ -56,6 +62,18 @@ export function formText(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
 }
+
+/**
+ * Next.js refuses a server action's request over 1 MB with a bare error page.
+ * The inputs stop well below that, at lengths that can never be stored anyway
+ * (a key has at most 256 characters; a value of this many characters is
+ * over the default SESSION_MAX_BYTES), so an over-long paste still gets the
+ * "too large" message instead of an error page.
+ */
+export const KEY_INPUT_MAX_CHARS = 1_000;
+export const VALUE_INPUT_MAX_CHARS = 300_000;
+/** The result echoes the inputs back for the next render, and travels with every post: long values are not echoed. */
+export const ECHO_MAX_CHARS = 10_000;
 
 /** What the inputs held when the action ran: they keep it afterwards, with or without JavaScript. */
 export interface Fields {
