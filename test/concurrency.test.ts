@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { libsqlEngine, TestBrowser } from "./harness";
+import { createClient } from "@libsql/client";
+import { openDatabase } from "../lib/db/client";
+import { libsqlEngine, tempDatabase, TestBrowser } from "./harness";
 
 const run = promisify(execFile);
 
@@ -70,5 +72,21 @@ describe("concurrency (db engine)", () => {
     const s = await b.request();
     assert.equal(await s.get("count"), 1 + 2 * rounds);
     assert.equal((await s.keys()).length, 1 + 2 * rounds);
+  });
+
+  it("a write that failed with SQLITE_BUSY does not leave later writes uncommitted", async () => {
+    const { url } = await tempDatabase();
+    const app = openDatabase(url);
+    await app.$client.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)");
+    await app.$client.execute("INSERT INTO counter VALUES (1, 0)");
+    const other = createClient({ url });
+    const lock = await other.transaction("write");
+    await lock.execute("UPDATE counter SET n = n");
+    await assert.rejects(app.$client.execute("UPDATE counter SET n = n + 1"), /SQLITE_BUSY/);
+    await lock.rollback();
+    await app.$client.execute("UPDATE counter SET n = n + 1");
+    const seen = await other.execute("SELECT n FROM counter");
+    assert.equal(seen.rows[0].n, 1, "another connection sees the write: it was committed");
+    other.close();
   });
 });

@@ -10,20 +10,52 @@ export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 /** How long a local write waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** Client calls that run statements. */
+const STATEMENT_METHODS = new Set<PropertyKey>(["execute", "batch", "executeMultiple", "migrate"]);
+
+/**
+ * After a failed statement (SQLITE_BUSY above all) libSQL's local connection
+ * can be left inside a transaction that never commits: every later "successful"
+ * write of this process would be lost. ROLLBACK does not clear it; reopening
+ * the connection does. So any failure on a local file reopens it (cheap, and
+ * failures are rare), which also picks up a database file that was replaced.
+ */
+function reopenAfterFailure(client: Client, configure: () => Promise<void>): Client {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      if (!STATEMENT_METHODS.has(property)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          target.reconnect();
+          await configure().catch(() => {});
+          throw error;
+        }
+      };
+    },
+  });
+}
+
 export function openDatabase(url: string, authToken?: string): Database {
   const local = url.startsWith("file:");
-  if (local) {
-    const path = url.slice("file:".length).split("?")[0];
-    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  }
-  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, intMode: "number" });
-  if (local) {
-    // WAL lets readers run beside the writer (the busy timeout above makes writers wait, not
-    // fail); with WAL, synchronous=NORMAL skips an fsync per commit and still cannot corrupt.
-    void client.execute("PRAGMA journal_mode = WAL").catch(() => {});
-    void client.execute("PRAGMA synchronous = NORMAL").catch(() => {});
-  }
-  return drizzle(client, { schema }) as Database;
+  if (!local) return drizzle(createClient({ url, authToken }), { schema }) as Database;
+
+  const path = url.slice("file:".length).split("?")[0];
+  if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // One connection per process: local statements run synchronously anyway, and
+  // per-connection settings (synchronous=NORMAL) then hold for every statement.
+  const client = createClient({ url, timeout: BUSY_TIMEOUT_MS, intMode: "number", concurrency: 1 });
+  // WAL lets readers run beside the writer (the busy timeout makes writers wait, not fail);
+  // with WAL, synchronous=NORMAL skips an fsync per commit and still cannot corrupt.
+  const configure = async () => {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = NORMAL");
+  };
+  void configure().catch(() => {});
+  return drizzle(reopenAfterFailure(client, configure), { schema }) as Database;
 }
 
 const globalForDb = globalThis as typeof globalThis & { __sessionDb?: Database };

@@ -1,0 +1,109 @@
+// A `next start` of the test build that a spec owns: its own port, database and logs.
+import { spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { DATA_DIR, TEST_SECRET } from "./env";
+
+export interface TestServer {
+  baseURL: string;
+  dbFile: string;
+  /** Everything the server printed so far, a line each. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export async function startServer(options: { env?: Record<string, string>; dbFile?: string } = {}): Promise<TestServer> {
+  const port = await freePort();
+  const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(DATA_DIR, "server-")), "sessions.db");
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: `file:${dbFile}`,
+      SESSION_SECRET: TEST_SECRET,
+      SESSION_ENGINE: "db",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const collect = (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean));
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const baseURL = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${logs.join("\n")}`);
+    try {
+      await fetch(`${baseURL}/`); // the PC builder reads no storage without a cookie
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${logs.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    baseURL,
+    dbFile,
+    logs,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Runs `task` for 0..count-1 with at most `concurrency` at once. */
+export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** A STRESS=1 run (`npm run test:stress`) multiplies the bounded counts of `npm test`. */
+export const SCALE = process.env.STRESS ? 10 : 1;
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One HTTP request through node:http, which (unlike fetch) sends any header
+ * bytes a hostile client could: latin-1, repeated cookies, 8 KB values.
+ */
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
