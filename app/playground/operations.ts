@@ -127,6 +127,6 @@ export const OPERATIONS: Record<Op, Operation> = {
 
   async cycle(session) {
     await session.cycleKey();
-    return { message: `Cycled the key: the same data under a new key (${session.sessionKey?.slice(0, 6)}…); the old key is dead.` };
+    return { message: `Cycled the key: the same data under a new key (${session.sessionKey?.slice(0, 6)}…).` };
   },
 };
