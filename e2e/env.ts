@@ -21,7 +21,7 @@ const ALL_SERVERS = {
 export type EngineName = keyof typeof ALL_SERVERS;
 
 /** The engines to test, one server each (E2E_ENGINES=db,cookie). */
-const ENGINES = (process.env.E2E_ENGINES || "db").split(",") as EngineName[];
+const ENGINES = (process.env.E2E_ENGINES || "db,cookie").split(",") as EngineName[];
 export const SERVERS: Partial<typeof ALL_SERVERS> = Object.fromEntries(ENGINES.map((e) => [e, ALL_SERVERS[e]]));
 
 export function databaseFile(engine: EngineName): string {

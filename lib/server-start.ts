@@ -3,6 +3,7 @@ import { db } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
 import { secrets } from "./session/secret";
 import { settings } from "./session/settings";
+import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";
 
 try {
   settings();
@@ -11,6 +12,8 @@ try {
   console.error(`[session] configuration error: ${(error as Error).message}`);
   process.exit(1);
 }
+
+keepVaryCookieOnPrivateResponses();
 
 const RETRY_MS = 2000;
 

@@ -26,15 +26,18 @@ function reopenAfterFailure(client: Client, configure: () => Promise<void>): Cli
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== "function") return value;
       if (!STATEMENT_METHODS.has(property)) return value.bind(target);
-      return async (...args: unknown[]) => {
+      const run = async (args: unknown[], retried: boolean): Promise<unknown> => {
         try {
           return await value.apply(target, args);
         } catch (error) {
+          // Another call's reopen closed the connection under this one: run it once more.
+          if (!retried && (error as { code?: unknown }).code === "CLIENT_CLOSED") return run(args, true);
           target.reconnect();
           await configure().catch(() => {});
           throw error;
         }
       };
+      return (...args: unknown[]) => run(args, false);
     },
   });
 }

@@ -1,4 +1,10 @@
-import { SessionEngineUnsupportedError, SessionKeyError, SessionStoreUnavailableError, SessionTooLargeError } from "./errors";
+import {
+  SessionEngineUnsupportedError,
+  SessionKeyError,
+  SessionStoreUnavailableError,
+  SessionTooLargeError,
+  SessionValueError,
+} from "./errors";
 import type { SessionStore } from "./types";
 
 /**
@@ -18,7 +24,7 @@ export function storeRecentlyFailed(): boolean {
 
 function isBadInput(error: unknown): boolean {
   return (
-    error instanceof TypeError ||
+    error instanceof SessionValueError ||
     error instanceof SessionTooLargeError ||
     error instanceof SessionKeyError ||
     error instanceof SessionEngineUnsupportedError

@@ -1,3 +1,8 @@
+/** A value or key the session cannot store (a TypeError, as for any bad argument); nothing changed. */
+export class SessionValueError extends TypeError {
+  override name = "SessionValueError";
+}
+
 /** Thrown when a payload would exceed SESSION_MAX_BYTES; the session is left as it was. */
 export class SessionTooLargeError extends Error {
   override name = "SessionTooLargeError";

@@ -2,6 +2,7 @@ export { Session, type SessionOptions, type SessionTransport } from "./session";
 export type { JsonValue, SessionData, SessionStore, SessionChange, LoadResult, WriteResult, UserSessionInfo } from "./types";
 export {
   SessionTooLargeError,
+  SessionValueError,
   SessionKeyError,
   SessionInterruptedError,
   SessionStoreUnavailableError,

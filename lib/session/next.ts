@@ -8,7 +8,7 @@ import { SessionStoreUnavailableError } from "./errors";
 import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
 import { localPath } from "./local-path";
-import { RETURN_TO_HEADER } from "./proxy";
+import { NEW_KEY_HEADER, RETURN_TO_HEADER } from "./proxy";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
@@ -49,6 +49,7 @@ async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const transport: SessionTransport = {
     incomingKey: await store.keyFromCookie(raw),
     hadCookie: raw !== undefined,
+    keyIsNew: requestHeaders.has(NEW_KEY_HEADER),
     writable: canSetCookies(jar),
     userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
     async sendKey(key, maxAge) {

@@ -10,6 +10,8 @@ import { storageUnavailableResponse } from "./unavailable";
 
 /** Set on every request the proxy handles: where to come back to after a key renewal. */
 export const RETURN_TO_HEADER = "x-session-return-to";
+/** Set when the proxy issued the request's key itself, so the page skips loading it. */
+export const NEW_KEY_HEADER = "x-session-new-key";
 
 type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
 
@@ -27,6 +29,7 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   const store = requestStore();
   const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);
   let outgoing: OutgoingCookie | undefined;
+  let issuedKey = false;
 
   // Only page loads get a key early: a POST (a server action, perhaps a
   // cross-site one that arrived without the SameSite cookie) must not replace
@@ -45,6 +48,7 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
     await renderWrite.write(session);
     await session.save();
   } else if (!key && store.writesDuringRender && isPageLoad) {
+    issuedKey = true;
     outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
   } else if (!key && request.cookies.has(s.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
@@ -52,6 +56,8 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
 
   const forwarded = new Headers(request.headers);
   forwarded.set(RETURN_TO_HEADER, request.nextUrl.pathname + request.nextUrl.search);
+  forwarded.delete(NEW_KEY_HEADER); // only the proxy may say so
+  if (issuedKey) forwarded.set(NEW_KEY_HEADER, "1");
   if (outgoing) {
     if ("deleted" in outgoing) request.cookies.delete(s.cookieName);
     else request.cookies.set(s.cookieName, outgoing.value);

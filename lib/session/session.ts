@@ -1,4 +1,4 @@
-import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyError, SessionTooLargeError } from "./errors";
+import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
 import type { JsonValue, SessionChange, SessionKey, SessionStore, UserSessionInfo, UserSessions, ValueOf, WriteContext } from "./types";
 import { assertJsonValue, assertValidKey } from "./validate";
@@ -9,6 +9,8 @@ export interface SessionTransport {
   readonly incomingKey: string | null;
   /** Whether the request arrived with a cookie of the session's name (valid or not). */
   readonly hadCookie: boolean;
+  /** The key was issued for this very request (by the proxy): it cannot have data yet. */
+  readonly keyIsNew?: boolean;
   /** False where the response cannot carry a cookie (a server component rendering). */
   readonly writable: boolean;
   readonly userAgent?: string;
@@ -71,7 +73,7 @@ export class Session {
 
   private async load(): Promise<Data> {
     if (this.data) return this.data;
-    if (!this.key) return (this.data = {});
+    if (!this.key || this.transport.keyIsNew) return (this.data = {});
     const result = await this.store.load(this.key);
     this.keyEnded = result.state === "ended";
     this.data = result.state === "live" ? result.data : {};
@@ -111,7 +113,7 @@ export class Session {
 
   async set<K extends string>(key: K, value: ValueOf<K>): Promise<void> {
     assertValidKey(key);
-    if (key.startsWith(RESERVED_PREFIX)) throw new TypeError(`Session keys starting with ${RESERVED_PREFIX} are reserved`);
+    if (key.startsWith(RESERVED_PREFIX)) throw new SessionValueError(`Session keys starting with ${RESERVED_PREFIX} are reserved`);
     assertJsonValue(key, value);
     await this.write((draft) => {
       draft[key] = value;
@@ -199,7 +201,7 @@ export class Session {
   /** Adds `by` in one atomic statement (no lost counts under concurrency); returns the new value. */
   async increment<K extends string>(key: K, by = 1): Promise<number> {
     assertValidKey(key);
-    if (!Number.isFinite(by)) throw new TypeError(`increment of ${JSON.stringify(key)}: ${by} is not a finite number`);
+    if (!Number.isFinite(by)) throw new SessionValueError(`increment of ${JSON.stringify(key)}: ${by} is not a finite number`);
     await this.ensureWritableKey();
     let value = await this.store.increment(this.key!, key, by, this.writeContext());
     if (value === "interrupted") {
@@ -237,6 +239,8 @@ export class Session {
     await this.store.cycle(oldKey, this.key, data, this.writeContext());
     this.changedKeys.clear();
     this.replaceAll = false;
+    this.accessed = true;
+    this.modified = true;
     await this.sendCookie();
   }
 
@@ -248,9 +252,9 @@ export class Session {
     }
     const stored = value instanceof Date ? value.toISOString() : value;
     if (typeof stored === "number" && (!Number.isInteger(stored) || stored < 0)) {
-      throw new TypeError(`Session expiry must be a whole number of seconds >= 0, a Date or null; got ${stored}`);
+      throw new SessionValueError(`Session expiry must be a whole number of seconds >= 0, a Date or null; got ${stored}`);
     }
-    if (typeof stored === "string" && Number.isNaN(Date.parse(stored))) throw new TypeError("Session expiry date is invalid");
+    if (typeof stored === "string" && Number.isNaN(Date.parse(stored))) throw new SessionValueError("Session expiry date is invalid");
     await this.write((draft) => ((draft[EXPIRY_KEY] = stored), [EXPIRY_KEY]));
   }
 

@@ -1,3 +1,4 @@
+import { SessionValueError } from "./errors";
 import type { JsonValue } from "./types";
 
 export const MAX_KEY_LENGTH = 256;
@@ -9,13 +10,13 @@ export const MAX_KEY_LENGTH = 256;
  */
 export function assertValidKey(key: unknown): asserts key is string {
   if (typeof key !== "string" || key.length === 0) {
-    throw new TypeError("Session key must be a non-empty string");
+    throw new SessionValueError("Session key must be a non-empty string");
   }
   if (key.length > MAX_KEY_LENGTH) {
-    throw new TypeError(`Session key is too long (${key.length} characters; at most ${MAX_KEY_LENGTH})`);
+    throw new SessionValueError(`Session key is too long (${key.length} characters; at most ${MAX_KEY_LENGTH})`);
   }
   if (/["\\\u0000-\u001f\u007f]/.test(key)) {
-    throw new TypeError(`Session key ${JSON.stringify(key)} may not contain a double quote, a backslash or control characters`);
+    throw new SessionValueError(`Session key ${JSON.stringify(key)} may not contain a double quote, a backslash or control characters`);
   }
 }
 
@@ -54,5 +55,5 @@ function jsonProblem(value: unknown, seen: Set<object>): string | null {
 /** Only JSON values may be stored; anything else throws a TypeError naming the key. */
 export function assertJsonValue(key: string, value: unknown): asserts value is JsonValue {
   const problem = jsonProblem(value, new Set());
-  if (problem) throw new TypeError(`Session value for ${JSON.stringify(key)} must be JSON: ${problem}`);
+  if (problem) throw new SessionValueError(`Session value for ${JSON.stringify(key)} must be JSON: ${problem}`);
 }

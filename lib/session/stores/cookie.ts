@@ -1,4 +1,4 @@
-import { SessionTooLargeError } from "../errors";
+import { SessionTooLargeError, SessionValueError } from "../errors";
 import { isWellFormedKey } from "../keys";
 import { securityEvent } from "../log";
 import { seal, unseal } from "../seal";
@@ -107,7 +107,7 @@ export class CookieStore implements SessionStore {
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number> {
     const current = this.liveData(key)[field] ?? 0;
     if (typeof current !== "number") {
-      throw new TypeError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+      throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
     }
     const value = current + by;
     await this.save(key, { set: { [field]: value }, removed: [], replaceAll: false }, ctx);

@@ -1,3 +1,4 @@
+import { SessionValueError } from "../errors";
 import { and, desc, eq, gt, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions } from "../../db/schema";
@@ -119,7 +120,7 @@ export class LibsqlStore implements SessionStore {
     if (rows.length > 0) return Number(rows[0].value);
     const [row] = await this.db.select({ endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.keyHash, keyHash));
     if (row && row.endedAt !== null) return "interrupted";
-    throw new TypeError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+    throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
   }
 
   async end(key: string): Promise<void> {
