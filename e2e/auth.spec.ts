@@ -35,7 +35,8 @@ async function replaying(browser: Browser, baseURL: string, value: string): Prom
 test.describe("login", () => {
   test("a wrong password shows the error and changes nothing", async ({ page, context, engine }) => {
     await page.goto("/login");
-    const before = await cookieValue(context);
+    // The db engine issues a key on the first page load; the cookie engine sends a cookie only once data is stored.
+    const before = engine === "db" ? await cookieValue(context) : undefined;
     for (const [username, password] of [
       [USERNAME, "wrong-password"],
       ["nobody", PASSWORD],
@@ -46,8 +47,8 @@ test.describe("login", () => {
       await expect(page.getByText("Invalid username or password")).toBeVisible();
       await expect(page).toHaveURL(/\/login$/);
     }
-    expect(await cookieValue(context)).toBe(before);
-    if (engine === "db") expect(await sessionRow(engine, before)).toBeUndefined();
+    expect((await sessionCookie(context))?.value).toBe(before);
+    if (before) expect(await sessionRow(engine, before)).toBeUndefined();
     await page.goto("/account");
     await expect(page).toHaveURL(/\/login$/);
   });
@@ -129,6 +130,8 @@ test.describe("sign out", () => {
     await page.goto("/account");
     await expect(page).toHaveURL(/\/login$/);
 
+    // A copied cookie-engine cookie stays valid until it expires: nothing server-side can revoke it.
+    if (engine === "cookie") return;
     const replay = await replaying(browser, baseURL!, signedIn);
     const replayPage = await replay.newPage();
     await replayPage.goto("/account");
