@@ -25,25 +25,47 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(options: { env?: Record<string, string>; dbFile?: string } = {}): Promise<TestServer> {
+interface ServerOptions {
+  /** Environment on top of the defaults; a variable set to undefined is removed. */
+  env?: Record<string, string | undefined>;
+  dbFile?: string;
+}
+
+async function spawnServer(options: ServerOptions) {
   const port = await freePort();
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(DATA_DIR, "server-")), "sessions.db");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: `file:${dbFile}`,
+    SESSION_SECRET: TEST_SECRET,
+    SESSION_ENGINE: "db",
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: `file:${dbFile}`,
-      SESSION_SECRET: TEST_SECRET,
-      SESSION_ENGINE: "db",
-      ...options.env,
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
   const collect = (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean));
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { port, dbFile, child, logs, exited };
+}
+
+/** Starts a server that should refuse to start: its exit code and what it printed. */
+export async function serverExit(options: ServerOptions, timeoutMs = 30_000): Promise<{ code: number | null; logs: string[] }> {
+  const { child, logs, exited } = await spawnServer(options);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, logs };
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const { port, dbFile, child, logs, exited } = await spawnServer(options);
   const baseURL = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

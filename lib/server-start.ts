@@ -1,7 +1,9 @@
 // Side effects of a server process starting: settings checked, migrations and demo data applied.
 import { db } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
+import { requestStore } from "./session/engine";
 import { secrets } from "./session/secret";
+import { startExpirySweep } from "./session/sweep";
 import { settings } from "./session/settings";
 import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";
 
@@ -31,3 +33,8 @@ async function prepareWhenReachable(): Promise<void> {
 }
 
 await prepareWhenReachable();
+if (settings().engine === "db") {
+  startExpirySweep(requestStore(), settings().sweepInterval, (error) =>
+    console.error(`[session] expiry sweep failed: ${(error as Error).message}`),
+  );
+}

@@ -15,7 +15,7 @@ const JOHN = { id: DEMO_USER.id, username: DEMO_USER.username };
 const OTHER_USER = { id: 456, username: "jane_roe" };
 
 async function rowOf(db: Database, cookie: string | undefined) {
-  const key = await new LibsqlStore(db, SECRETS).keyFromCookie(cookie);
+  const key = (await new LibsqlStore(db, SECRETS).readCookie(cookie))?.key;
   assert.ok(key, "the cookie opens");
   const result = await db.$client.execute({ sql: "SELECT data, ended_at, user_id FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
   return result.rows[0];

@@ -7,7 +7,7 @@ import { DEFAULT_OPTIONS, SECRETS } from "./harness";
 
 const [url, cookie, worker, rounds] = process.argv.slice(2);
 const store = new LibsqlStore(openDatabase(url), SECRETS);
-const key = await store.keyFromCookie(cookie);
+const key = (await store.readCookie(cookie))?.key ?? null;
 const transport: SessionTransport = {
   incomingKey: key,
   hadCookie: true,

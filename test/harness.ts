@@ -73,7 +73,7 @@ export class TestBrowser {
     const store = this.engine.store();
     const incoming = this.cookie;
     const transport: SessionTransport = {
-      incomingKey: await store.keyFromCookie(incoming),
+      incomingKey: (await store.readCookie(incoming))?.key ?? null,
       hadCookie: incoming !== undefined,
       writable: opts.writable ?? true,
       userAgent: opts.userAgent,

@@ -45,7 +45,7 @@ export async function guardStorage<T>(call: Promise<T>): Promise<T> {
 }
 
 /** Store methods that never touch storage (cookie sealing, size checks): not guarded. */
-const LOCAL_METHODS = new Set<PropertyKey>(["keyFromCookie", "cookieValue", "assertFits"]);
+const LOCAL_METHODS = new Set<PropertyKey>(["readCookie", "cookieValue", "assertFits"]);
 
 /**
  * The same store with every storage call guarded; `onUnavailable` runs

@@ -39,8 +39,18 @@ export function deletingCookieAttributes(s: SessionSettings): CookieAttributes {
 /** Browsers keep about 4 KB per cookie; anything longer was not set by us. */
 const MAX_COOKIE_CHARS = 4096;
 
+/** What a verified session cookie says: the key, and when the cookie was sealed (ms). */
+export interface CookieContents {
+  key: string;
+  sealedAt: number;
+}
+
 /** The session key a cookie value carries, or null when it is absent, forged or damaged. */
 export async function keyFromCookie(value: string | undefined, secrets: SecretList): Promise<string | null> {
+  return (await readKeyCookie(value, secrets))?.key ?? null;
+}
+
+export async function readKeyCookie(value: string | undefined, secrets: SecretList): Promise<CookieContents | null> {
   if (!value) return null;
   if (value.length > MAX_COOKIE_CHARS) {
     securityEvent("oversized session cookie", { length: value.length });
@@ -52,9 +62,9 @@ export async function keyFromCookie(value: string | undefined, secrets: SecretLi
     securityEvent("session cookie rejected", { reason: "malformed key" });
     return null;
   }
-  return data.k;
+  return { key: data.k, sealedAt: typeof data.t === "number" ? data.t : 0 };
 }
 
 export function sealKey(key: string, secrets: SecretList): Promise<string> {
-  return seal({ k: key }, secrets);
+  return seal({ k: key, t: Date.now() }, secrets);
 }

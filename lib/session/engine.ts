@@ -16,6 +16,6 @@ export function requestStore(): SessionStore {
 }
 
 export function sessionOptions(): SessionOptions {
-  const { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes } = settings();
-  return { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes };
+  const { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, absoluteAge } = settings();
+  return { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, absoluteAge };
 }

@@ -47,7 +47,7 @@ async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const store = guardedStore(requestStore(), routeHandler ? undefined : () => redirectToUnavailable(requestHeaders));
   const raw = jar.get(s.cookieName)?.value;
   const transport: SessionTransport = {
-    incomingKey: await store.keyFromCookie(raw),
+    incomingKey: (await store.readCookie(raw))?.key ?? null,
     hadCookie: raw !== undefined,
     keyIsNew: requestHeaders.has(NEW_KEY_HEADER),
     writable: canSetCookies(jar),

@@ -4,7 +4,7 @@ import { cookieAttributes, deletingCookieAttributes } from "./cookie";
 import { requestStore, sessionOptions } from "./engine";
 import { newSessionKey } from "./keys";
 import type { RenderWrite } from "./render-write";
-import { Session } from "./session";
+import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
 import { storageUnavailableResponse } from "./unavailable";
 
@@ -16,46 +16,55 @@ export const NEW_KEY_HEADER = "x-session-new-key";
 type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
 
 /**
- * Runs before every page. With the db engine it issues a sealed key to a
- * request that arrives without a valid one, so a server component can write
- * while it renders; that costs one unseal and no database round trip (the
- * row appears only when data is first written). With the cookie engine it
- * runs the page's declared render-time write here, where a cookie can be set.
- * Either way the new cookie goes to the browser and to the render.
+ * Runs before every page; its usual cost is one unseal and no database work.
+ * - No valid cookie on a page load (db engine): issues a sealed key, so a
+ *   server component can write while it renders; the row appears only when
+ *   data is first written.
+ * - A cookie older than SESSION_REFRESH_INTERVAL: pushes the session's expiry
+ *   and the cookie's Max-Age forward (idle refresh: one write per interval).
+ * - Cookie engine: runs the page's declared render-time write here, where a
+ *   cookie can be set.
+ * Whatever cookie results goes to the browser and to the render.
  */
 export async function sessionProxy(request: NextRequest, renderWrites: readonly RenderWrite<unknown>[] = []): Promise<Response> {
-  if (storeRecentlyFailed()) return storageUnavailableResponse(request.nextUrl.pathname + request.nextUrl.search);
+  const path = request.nextUrl.pathname;
+  if (storeRecentlyFailed()) return storageUnavailableResponse(path + request.nextUrl.search);
   const s = settings();
   const store = requestStore();
-  const key = await store.keyFromCookie(request.cookies.get(s.cookieName)?.value);
-  let outgoing: OutgoingCookie | undefined;
-  let issuedKey = false;
-
-  // Only page loads get a key early: a POST (a server action, perhaps a
-  // cross-site one that arrived without the SameSite cookie) must not replace
-  // the browser's cookie; an action that writes issues its own key.
+  const incoming = await store.readCookie(request.cookies.get(s.cookieName)?.value);
+  // Only page loads get a key or a refresh: a POST (a server action, perhaps a cross-site
+  // one that arrived without the SameSite cookie) must not replace the browser's cookie.
   const isPageLoad = request.method === "GET" || request.method === "HEAD";
-  const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === request.nextUrl.pathname);
-  if (renderWrite && request.method === "GET") {
-    const session = new Session(store, sessionOptions(), {
-      incomingKey: key,
+  let outgoing: OutgoingCookie | undefined;
+  const session = () => {
+    const transport: SessionTransport = {
+      incomingKey: incoming?.key ?? null,
       hadCookie: request.cookies.has(s.cookieName),
       writable: true,
       userAgent: request.headers.get("user-agent") ?? undefined,
-      sendKey: async (k, maxAge) => void (outgoing = { value: await store.cookieValue(k), maxAge }),
+      sendKey: async (key, maxAge) => void (outgoing = { value: await store.cookieValue(key), maxAge }),
       deleteCookie: async () => void (outgoing = { deleted: true }),
-    });
-    await renderWrite.write(session);
-    await session.save();
-  } else if (!key && store.writesDuringRender && isPageLoad) {
+    };
+    return new Session(store, sessionOptions(), transport);
+  };
+
+  const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);
+  let issuedKey = false;
+  if (renderWrite && request.method === "GET") {
+    const s = session();
+    await renderWrite.write(s);
+    await s.save();
+  } else if (!incoming && store.writesDuringRender && isPageLoad) {
     issuedKey = true;
     outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
-  } else if (!key && request.cookies.has(s.cookieName)) {
+  } else if (!incoming && request.cookies.has(s.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
+  } else if (incoming && isPageLoad && s.refreshInterval > 0 && Date.now() - incoming.sealedAt > s.refreshInterval * 1000) {
+    await session().refresh();
   }
 
   const forwarded = new Headers(request.headers);
-  forwarded.set(RETURN_TO_HEADER, request.nextUrl.pathname + request.nextUrl.search);
+  forwarded.set(RETURN_TO_HEADER, path + request.nextUrl.search);
   forwarded.delete(NEW_KEY_HEADER); // only the proxy may say so
   if (issuedKey) forwarded.set(NEW_KEY_HEADER, "1");
   if (outgoing) {

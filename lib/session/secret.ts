@@ -45,7 +45,7 @@ let cached: SecretList | undefined;
 export function secrets(): SecretList {
   if (!cached) {
     const raw = process.env.SESSION_SECRET;
-    cached = raw ? parseSecrets(raw) : [generatedSecret(GENERATED_SECRET_FILE)];
+    cached = raw ? parseSecrets(raw) : [generatedSecret(process.env.SESSION_SECRET_FILE || GENERATED_SECRET_FILE)];
   }
   return cached;
 }

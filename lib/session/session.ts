@@ -28,6 +28,8 @@ export interface SessionOptions {
   expireAtBrowserClose: boolean;
   saveEveryRequest: boolean;
   maxBytes: number;
+  /** Seconds after creation when the session ends however active; 0 = no limit. */
+  absoluteAge?: number;
 }
 
 /** Hidden keys, as in Django: kept with the data, never listed by keys()/items(). */
@@ -75,8 +77,10 @@ export class Session {
     if (this.data) return this.data;
     if (!this.key || this.transport.keyIsNew) return (this.data = {});
     const result = await this.store.load(this.key);
-    this.keyEnded = result.state === "ended";
-    this.data = result.state === "live" ? result.data : {};
+    const tooOld = result.state === "live" && !!this.options.absoluteAge && Date.now() - result.createdAt > this.options.absoluteAge * 1000;
+    if (tooOld) await this.store.end(this.key); // SESSION_ABSOLUTE_AGE: sign in again, however active
+    this.keyEnded = result.state === "ended" || tooOld;
+    this.data = result.state === "live" && !tooOld ? result.data : {};
     return this.data;
   }
 
@@ -313,6 +317,18 @@ export class Session {
 
   async deleteTestCookie(): Promise<void> {
     await this.delete(TEST_COOKIE_KEY);
+  }
+
+  /**
+   * Idle refresh: pushes a live session's expiry (and its cookie's Max-Age)
+   * forward without rewriting the data. The proxy calls it at most once per
+   * SESSION_REFRESH_INTERVAL per cookie.
+   */
+  async refresh(): Promise<void> {
+    const data = await this.load();
+    if (this.keyEnded || !this.key) return;
+    if (Object.keys(data).length > 0) await this.store.touch(this.key, this.writeContext());
+    await this.sendCookie(); // re-sealed: the next refresh is an interval away
   }
 
   // --- saving ----------------------------------------------------------------

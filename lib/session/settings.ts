@@ -19,6 +19,12 @@ export interface SessionSettings {
   expireAtBrowserClose: boolean;
   saveEveryRequest: boolean;
   maxBytes: number;
+  /** Seconds after creation when a session ends however active it is; 0 = off. */
+  absoluteAge: number;
+  /** An active session's expiry (row and cookie) is pushed forward at most once per this many seconds. */
+  refreshInterval: number;
+  /** Seconds between background sweeps of expired rows (per process). */
+  sweepInterval: number;
 }
 
 export class ImproperlyConfigured extends Error {
@@ -54,6 +60,15 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return Number(value);
 }
 
+function wholeSeconds(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ImproperlyConfigured(`${name} must be a whole number of seconds (0 or more), got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
 function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const value = env[name];
   if (value === undefined || value === "") return fallback;
@@ -79,6 +94,9 @@ export function readSettings(env: Env = process.env): SessionSettings {
     expireAtBrowserClose: bool(env, "SESSION_EXPIRE_AT_BROWSER_CLOSE", false),
     saveEveryRequest: bool(env, "SESSION_SAVE_EVERY_REQUEST", false),
     maxBytes: positiveInt(env, "SESSION_MAX_BYTES", 65_536),
+    absoluteAge: wholeSeconds(env, "SESSION_ABSOLUTE_AGE", 0),
+    refreshInterval: wholeSeconds(env, "SESSION_REFRESH_INTERVAL", 60),
+    sweepInterval: positiveInt(env, "SESSION_SWEEP_INTERVAL", 300),
   };
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_NAME is not a valid cookie name: ${JSON.stringify(settings.cookieName)}`);

@@ -1,3 +1,5 @@
+import type { CookieContents } from "./cookie";
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
@@ -21,7 +23,7 @@ export interface SessionChange {
 }
 
 export type LoadResult =
-  | { state: "live"; data: Record<string, JsonValue> }
+  | { state: "live"; data: Record<string, JsonValue>; createdAt: number; refreshedAt: number }
   | { state: "missing" } // never written, expired, or swept: a fresh session under the same key
   | { state: "ended" }; // flushed or rotated: the key is dead
 
@@ -45,8 +47,8 @@ export interface SessionStore {
   readonly writesDuringRender: boolean;
   /** Refuses data the engine could not store (the cookie engine's 4 KB), before it is accepted. */
   assertFits?(data: Record<string, JsonValue>): Promise<void>;
-  /** The key a cookie value carries, or null when it is absent, forged, damaged or expired. */
-  keyFromCookie(value: string | undefined): Promise<string | null>;
+  /** What a cookie value carries, or null when it is absent, forged, damaged or expired. */
+  readCookie(value: string | undefined): Promise<CookieContents | null>;
   /** The cookie value to send for a key (called after the key's data was saved). */
   cookieValue(key: string): Promise<string>;
   load(key: string): Promise<LoadResult>;
@@ -54,6 +56,8 @@ export interface SessionStore {
   save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult>;
   /** Atomic add; "interrupted" when the key is dead. Throws a TypeError when the value is not a number. */
   increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted">;
+  /** Pushes a live session's expiry forward without changing its data (idle refresh). */
+  touch(key: string, ctx: WriteContext): Promise<void>;
   /** Ends a key for good (flush). */
   end(key: string): Promise<void>;
   /** Moves the data to a new key and ends the old one, in one transaction. */

@@ -3,15 +3,18 @@ import { isWellFormedKey } from "../keys";
 import { securityEvent } from "../log";
 import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
+import type { CookieContents } from "../cookie";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
-/** What the cookie carries: key, data and absolute expiry, sealed together. */
+/** What the cookie carries, sealed together (times in ms since epoch). */
 interface Payload {
-  k: string;
+  k: string; // key: the session's identity within this browser
   d: Data;
-  e: number; // ms since epoch
+  e: number; // expires
+  c: number; // created
+  t: number; // sealed
 }
 
 /** Browsers keep about 4096 bytes per cookie, name and value together. */
@@ -21,6 +24,8 @@ function isPayload(value: Record<string, unknown>): value is Record<string, unkn
   return (
     isWellFormedKey(value.k) &&
     typeof value.e === "number" &&
+    typeof value.c === "number" &&
+    typeof value.t === "number" &&
     typeof value.d === "object" &&
     value.d !== null &&
     !Array.isArray(value.d)
@@ -46,7 +51,7 @@ export class CookieStore implements SessionStore {
     private readonly cookieName: string,
   ) {}
 
-  async keyFromCookie(value: string | undefined): Promise<string | null> {
+  async readCookie(value: string | undefined): Promise<CookieContents | null> {
     if (!value) return null;
     if (value.length > COOKIE_LIMIT_BYTES) {
       securityEvent("oversized session cookie", { length: value.length });
@@ -60,12 +65,12 @@ export class CookieStore implements SessionStore {
     }
     if (data.e <= Date.now()) return null; // expired: a fresh session
     this.payloads.set(data.k, { payload: data, sealed: value });
-    return data.k;
+    return { key: data.k, sealedAt: data.t };
   }
 
   async cookieValue(key: string): Promise<string> {
     const entry = this.payloads.get(key);
-    return entry ? entry.sealed : (await this.sealed({ k: key, d: {}, e: Date.now() })).sealed;
+    return entry ? entry.sealed : (await this.sealed(key, {}, Date.now())).sealed;
   }
 
   private liveData(key: string): Data {
@@ -74,7 +79,9 @@ export class CookieStore implements SessionStore {
   }
 
   /** Seals a payload, refusing one the browser would not keep. */
-  private async sealed(payload: Payload): Promise<{ payload: Payload; sealed: string }> {
+  private async sealed(key: string, data: Data, expiresAt: number): Promise<{ payload: Payload; sealed: string }> {
+    const now = Date.now();
+    const payload: Payload = { k: key, d: data, e: expiresAt, c: this.payloads.get(key)?.payload.c ?? now, t: now };
     const sealed = await seal(payload, this.secrets);
     const bytes = this.cookieName.length + 1 + sealed.length;
     if (bytes > COOKIE_LIMIT_BYTES) {
@@ -85,11 +92,13 @@ export class CookieStore implements SessionStore {
 
   /** Called before a change is accepted, so a payload that cannot travel is refused up front. */
   async assertFits(data: Data): Promise<void> {
-    await this.sealed({ k: "x".repeat(43), d: data, e: Date.now() });
+    await this.sealed("x".repeat(43), data, Date.now());
   }
 
   async load(key: string): Promise<LoadResult> {
-    return this.payloads.has(key) ? { state: "live", data: { ...this.liveData(key) } } : { state: "missing" };
+    const entry = this.payloads.get(key);
+    if (!entry) return { state: "missing" };
+    return { state: "live", data: { ...this.liveData(key) }, createdAt: entry.payload.c, refreshedAt: entry.payload.t };
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
@@ -100,7 +109,7 @@ export class CookieStore implements SessionStore {
       this.payloads.delete(key);
       return "emptied";
     }
-    this.payloads.set(key, await this.sealed({ k: key, d: data, e: ctx.expiresAt }));
+    this.payloads.set(key, await this.sealed(key, data, ctx.expiresAt));
     return "saved";
   }
 
@@ -114,13 +123,18 @@ export class CookieStore implements SessionStore {
     return value;
   }
 
+  async touch(key: string, ctx: WriteContext): Promise<void> {
+    const data = this.liveData(key);
+    if (Object.keys(data).length > 0) this.payloads.set(key, await this.sealed(key, data, ctx.expiresAt));
+  }
+
   async end(key: string): Promise<void> {
     this.payloads.delete(key);
   }
 
   async cycle(oldKey: string | null, newKey: string, data: Data, ctx: WriteContext): Promise<void> {
     if (oldKey) this.payloads.delete(oldKey);
-    if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed({ k: newKey, d: data, e: ctx.expiresAt }));
+    if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed(newKey, data, ctx.expiresAt));
   }
 
   async exists(key: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { SessionValueError } from "../errors";
 import { and, desc, eq, gt, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions } from "../../db/schema";
-import { keyFromCookie, sealKey } from "../cookie";
+import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { jsonPath } from "../validate";
@@ -40,8 +40,8 @@ export class LibsqlStore implements SessionStore {
     private readonly secrets: SecretList,
   ) {}
 
-  keyFromCookie(value: string | undefined): Promise<string | null> {
-    return keyFromCookie(value, this.secrets);
+  readCookie(value: string | undefined): Promise<CookieContents | null> {
+    return readKeyCookie(value, this.secrets);
   }
 
   cookieValue(key: string): Promise<string> {
@@ -50,7 +50,13 @@ export class LibsqlStore implements SessionStore {
 
   async load(key: string): Promise<LoadResult> {
     const [row] = await this.db
-      .select({ data: sessions.data, expiresAt: sessions.expiresAt, endedAt: sessions.endedAt })
+      .select({
+        data: sessions.data,
+        expiresAt: sessions.expiresAt,
+        endedAt: sessions.endedAt,
+        createdAt: sessions.createdAt,
+        updatedAt: sessions.updatedAt,
+      })
       .from(sessions)
       .where(eq(sessions.keyHash, hashKey(key)));
     if (!row) return { state: "missing" };
@@ -59,7 +65,7 @@ export class LibsqlStore implements SessionStore {
     try {
       const data: unknown = JSON.parse(row.data);
       if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not an object");
-      return { state: "live", data: data as Record<string, JsonValue> };
+      return { state: "live", data: data as Record<string, JsonValue>, createdAt: row.createdAt, refreshedAt: row.updatedAt };
     } catch {
       securityEvent("corrupt session data", { keyHash: hashKey(key).slice(0, 8) });
       return { state: "missing" };
@@ -121,6 +127,13 @@ export class LibsqlStore implements SessionStore {
     const [row] = await this.db.select({ endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.keyHash, keyHash));
     if (row && row.endedAt !== null) return "interrupted";
     throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+  }
+
+  async touch(key: string, ctx: WriteContext): Promise<void> {
+    await this.db
+      .update(sessions)
+      .set({ expiresAt: ctx.expiresAt, updatedAt: Date.now() })
+      .where(and(eq(sessions.keyHash, hashKey(key)), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now())));
   }
 
   async end(key: string): Promise<void> {
