@@ -7,6 +7,7 @@ const engines = Object.keys(SERVERS) as EngineName[];
 export default defineConfig({
   testDir: "e2e",
   timeout: 30_000,
+  expect: { timeout: 10_000 },
   retries: 0,
   workers: 2,
   reporter: [["list"]],

@@ -6,12 +6,28 @@ export function proxy(request: NextRequest) {
   return sessionProxy(request, renderWrites);
 }
 
+// Next reads the matcher at build time and accepts only literals (no variables, no spreads),
+// so the render-write paths of app/render-writes.ts are repeated here and the prefetch
+// conditions twice; test/proxy-matcher.test.ts keeps them in step.
+// Prefetches are not visits: they get no key and run no render-time write.
 export const config = {
   matcher: [
     {
-      // Pages and server actions; not static files, images, or the session's own routes.
-      source: "/((?!_next/static|_next/image|favicon.ico|session/).*)",
-      // Prefetches are not visits: they get no key and run no render-time write.
+      // Pages and server actions of a browser the proxy has not checked lately (no
+      // `session_checked` cookie): not static files, the session's own routes or the
+      // benchmark's session-free control page.
+      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
+        { type: "header", key: "purpose", value: ".*prefetch.*" },
+        { type: "cookie", key: "session_checked" },
+      ],
+    },
+    {
+      // The cookie engine's render-time writes run in the proxy, on every visit.
+      source: "/(library|setsession|greeting)",
+      has: [{ type: "cookie", key: "session_checked", value: "cookie" }],
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },

@@ -5,5 +5,8 @@ import { clearExpiredSessions } from "../lib/session/clear";
 import { requestStore } from "../lib/session/engine";
 
 await prepareDatabase(db());
+const started = performance.now();
 const deleted = await clearExpiredSessions(requestStore());
-console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"}.`);
+const seconds = (performance.now() - started) / 1000;
+const peakMb = process.resourceUsage().maxRSS / 1024;
+console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"} in ${seconds.toFixed(2)} s (peak RSS ${peakMb.toFixed(0)} MB).`);

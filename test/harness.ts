@@ -65,7 +65,6 @@ export class TestBrowser {
   cookieMaxAge: number | null | undefined;
   cookiesSent = 0;
   cookiesDeleted = 0;
-  keyLost = 0;
 
   constructor(private readonly engine: EngineFixture) {}
 
@@ -85,9 +84,6 @@ export class TestBrowser {
       deleteCookie: async () => {
         this.cookie = undefined;
         this.cookiesDeleted++;
-      },
-      keyLost: () => {
-        this.keyLost++;
       },
     };
     return new Session(store, { ...DEFAULT_OPTIONS, ...opts.options }, transport);

@@ -34,6 +34,14 @@ export class SessionInterruptedError extends Error {
   }
 }
 
+/** A server component must write but has no usable key, and cannot set a cookie. */
+export class SessionKeyRequiredError extends Error {
+  override name = "SessionKeyRequiredError";
+  constructor() {
+    super("This render has no usable session key and cannot set a cookie: declare the write as a RenderWrite");
+  }
+}
+
 /** The session store (database) cannot be reached; pages answer 503. */
 export class SessionStoreUnavailableError extends Error {
   override name = "SessionStoreUnavailableError";

@@ -2,13 +2,13 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { guardedStore, guardStorage } from "./availability";
+import { guardedStore, guardStorage, storeRecentlyFailed } from "./availability";
 import { cookieAttributes, deletingCookieAttributes } from "./cookie";
-import { SessionStoreUnavailableError } from "./errors";
+import { SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "./errors";
 import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
 import { localPath } from "./local-path";
-import { NEW_KEY_HEADER, RETURN_TO_HEADER } from "./proxy";
+import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./proxy";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
@@ -26,9 +26,27 @@ function canSetCookies(jar: CookieJar): boolean {
   return jar.set !== jar.delete;
 }
 
+/**
+ * The page this request renders, to come back to after a detour: the proxy
+ * says so when it ran; otherwise a same-site Referer; otherwise the home page.
+ */
+function currentPath(requestHeaders: Headers): string {
+  const fromProxy = requestHeaders.get(RETURN_TO_HEADER);
+  if (fromProxy) return localPath(fromProxy);
+  const referer = requestHeaders.get("referer");
+  const host = requestHeaders.get("host");
+  if (!referer || !host) return "/";
+  try {
+    const url = new URL(referer);
+    return url.host === host ? localPath(url.pathname + url.search) : "/";
+  } catch {
+    return "/";
+  }
+}
+
 /** Where a page or action goes when storage fails: the 503 page, then back. */
 function redirectToUnavailable(requestHeaders: Headers): never {
-  redirect(`${UNAVAILABLE_PATH}?next=${encodeURIComponent(localPath(requestHeaders.get(RETURN_TO_HEADER)))}`);
+  redirect(`${UNAVAILABLE_PATH}?next=${encodeURIComponent(currentPath(requestHeaders))}`);
 }
 
 /** Any storage call a page makes (the session's, or its own queries): a failure answers 503. */
@@ -44,12 +62,17 @@ export async function pageStorage<T>(call: Promise<T>): Promise<T> {
 async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const s = settings();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
+  if (storeRecentlyFailed()) {
+    if (routeHandler) throw new SessionStoreUnavailableError(new Error("storage failed moments ago"));
+    redirectToUnavailable(requestHeaders);
+  }
   const store = guardedStore(requestStore(), routeHandler ? undefined : () => redirectToUnavailable(requestHeaders));
   const raw = jar.get(s.cookieName)?.value;
+  const incomingKey = (await store.readCookie(raw))?.key ?? null;
   const transport: SessionTransport = {
-    incomingKey: (await store.readCookie(raw))?.key ?? null,
+    incomingKey,
     hadCookie: raw !== undefined,
-    keyIsNew: requestHeaders.has(NEW_KEY_HEADER),
+    keyIsNew: incomingKey !== null && requestHeaders.get(NEW_KEY_HEADER) === newKeyMark(incomingKey),
     writable: canSetCookies(jar),
     userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
     async sendKey(key, maxAge) {
@@ -57,10 +80,7 @@ async function requestSession({ routeHandler = false } = {}): Promise<Session> {
     },
     async deleteCookie() {
       jar.set(s.cookieName, "", deletingCookieAttributes(s));
-    },
-    keyLost() {
-      // A render cannot set a cookie: fetch a fresh key, then render this page again.
-      redirect(`${RENEW_PATH}?next=${encodeURIComponent(localPath(requestHeaders.get(RETURN_TO_HEADER)))}`);
+      jar.set(CHECKED_COOKIE, "", deletingCookieAttributes(s)); // the proxy runs on the next page load
     },
   };
   return new Session(store, sessionOptions(), transport);
@@ -86,9 +106,18 @@ export async function isPrefetch(): Promise<boolean> {
 export async function runRenderWrite<T>(declared: RenderWrite<T>): Promise<T> {
   const session = await getSession();
   if ((await isPrefetch()) || !requestStore().writesDuringRender) return declared.read(session);
-  const result = await declared.write(session);
-  await session.save();
-  return result;
+  try {
+    const result = await declared.write(session);
+    await session.save();
+    return result;
+  } catch (error) {
+    // No usable key (a tampered cookie, or one signed out elsewhere), and a render cannot set
+    // one: fetch a fresh key and render this page again. Nothing was written.
+    if (error instanceof SessionKeyRequiredError || error instanceof SessionInterruptedError) {
+      redirect(`${RENEW_PATH}?next=${encodeURIComponent(declared.path)}`);
+    }
+    throw error;
+  }
 }
 
 /**

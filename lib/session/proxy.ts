@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { storeRecentlyFailed } from "./availability";
 import { cookieAttributes, deletingCookieAttributes } from "./cookie";
 import { requestStore, sessionOptions } from "./engine";
-import { newSessionKey } from "./keys";
+import { hashKey, newSessionKey } from "./keys";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
@@ -12,6 +12,19 @@ import { storageUnavailableResponse } from "./unavailable";
 export const RETURN_TO_HEADER = "x-session-return-to";
 /** Set when the proxy issued the request's key itself, so the page skips loading it. */
 export const NEW_KEY_HEADER = "x-session-new-key";
+/**
+ * Set by the proxy, for SESSION_REFRESH_INTERVAL, naming the engine. Running
+ * a proxy at all costs Next about 15% of a small page's throughput, so the
+ * app's proxy matcher skips requests that carry this cookie: the proxy runs
+ * for a browser's first request, once per refresh interval, and (with the
+ * cookie engine) on the pages that write while rendering.
+ */
+export const CHECKED_COOKIE = "session_checked";
+
+/** The header value that marks `key` as issued for this request (a client cannot know it: keys are sealed). */
+export function newKeyMark(key: string): string {
+  return hashKey(key).slice(0, 16);
+}
 
 type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
 
@@ -49,14 +62,14 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   };
 
   const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);
-  let issuedKey = false;
+  let issuedKey: string | undefined;
   if (renderWrite && request.method === "GET") {
     const s = session();
     await renderWrite.write(s);
     await s.save();
   } else if (!incoming && store.writesDuringRender && isPageLoad) {
-    issuedKey = true;
-    outgoing = { value: await store.cookieValue(newSessionKey()), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
+    issuedKey = newSessionKey();
+    outgoing = { value: await store.cookieValue(issuedKey), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
   } else if (!incoming && request.cookies.has(s.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
   } else if (incoming && isPageLoad && s.refreshInterval > 0 && Date.now() - incoming.sealedAt > s.refreshInterval * 1000) {
@@ -66,7 +79,7 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   const forwarded = new Headers(request.headers);
   forwarded.set(RETURN_TO_HEADER, path + request.nextUrl.search);
   forwarded.delete(NEW_KEY_HEADER); // only the proxy may say so
-  if (issuedKey) forwarded.set(NEW_KEY_HEADER, "1");
+  if (issuedKey) forwarded.set(NEW_KEY_HEADER, newKeyMark(issuedKey));
   if (outgoing) {
     if ("deleted" in outgoing) request.cookies.delete(s.cookieName);
     else request.cookies.set(s.cookieName, outgoing.value);
@@ -78,5 +91,6 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   response.headers.append("Vary", "Cookie");
   if (outgoing && "deleted" in outgoing) response.cookies.set(s.cookieName, "", deletingCookieAttributes(s));
   else if (outgoing) response.cookies.set(s.cookieName, outgoing.value, cookieAttributes(s, outgoing.maxAge));
+  if (isPageLoad) response.cookies.set(CHECKED_COOKIE, s.engine, cookieAttributes(s, s.refreshInterval || s.cookieAge));
   return response;
 }

@@ -19,8 +19,39 @@ export function seal(data: object, secrets: SecretList): Promise<string> {
 
 export type UnsealFailure = "invalid" | "expired" | "unknown-password";
 
+/**
+ * Seals this process already opened, by secret list: unsealing costs about a
+ * millisecond of key derivation and crypto here, and the proxy and the page
+ * open the same cookie on every request. A hit is the exact string verified
+ * before, so it is as trustworthy as verifying again. Bounded, oldest out first.
+ */
+const OPENED_LIMIT = 10_000;
+const opened = new WeakMap<SecretList, Map<string, Record<string, unknown>>>();
+
+function openedWith(secrets: SecretList): Map<string, Record<string, unknown>> {
+  let cache = opened.get(secrets);
+  if (!cache) opened.set(secrets, (cache = new Map()));
+  return cache;
+}
+
 /** The sealed object, or null (with the reason) when the seal is not ours. */
 export async function unseal(
+  sealed: string,
+  secrets: SecretList,
+  onFailure?: (reason: UnsealFailure) => void,
+): Promise<Record<string, unknown> | null> {
+  const cache = openedWith(secrets);
+  const hit = cache.get(sealed);
+  if (hit) return { ...hit };
+  const data = await unsealUncached(sealed, secrets, onFailure);
+  if (data) {
+    if (cache.size >= OPENED_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(sealed, data);
+  }
+  return data && { ...data };
+}
+
+async function unsealUncached(
   sealed: string,
   secrets: SecretList,
   onFailure?: (reason: UnsealFailure) => void,

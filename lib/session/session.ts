@@ -1,4 +1,4 @@
-import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
+import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
 import type { JsonValue, SessionChange, SessionKey, SessionStore, UserSessionInfo, UserSessions, ValueOf, WriteContext } from "./types";
 import { assertJsonValue, assertValidKey } from "./validate";
@@ -16,11 +16,6 @@ export interface SessionTransport {
   readonly userAgent?: string;
   sendKey(key: string, maxAgeSeconds: number | null): Promise<void>;
   deleteCookie(): Promise<void>;
-  /**
-   * Called when this request's key died (flushed elsewhere) and the response
-   * cannot carry a new one. May redirect; if it returns, the write throws.
-   */
-  keyLost?(): void;
 }
 
 export interface SessionOptions {
@@ -358,18 +353,13 @@ export class Session {
   private async ensureWritableKey(): Promise<void> {
     if (this.key && !this.keyEnded) return;
     if (this.keyEnded) return this.replaceDeadKey();
-    if (!this.transport.writable) {
-      throw new Error("No session key for this request: the session proxy must run for this path (see proxy.ts matcher)");
-    }
+    if (!this.transport.writable) throw new SessionKeyRequiredError();
     this.key = newSessionKey();
   }
 
   /** The key died in another request: carry on under a fresh key, never the dead one. */
   private async replaceDeadKey(): Promise<void> {
-    if (!this.transport.writable) {
-      this.transport.keyLost?.();
-      throw new SessionInterruptedError();
-    }
+    if (!this.transport.writable) throw new SessionInterruptedError();
     this.key = newSessionKey();
     this.keyEnded = false;
     // The fresh session holds only what this request itself wrote.

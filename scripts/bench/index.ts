@@ -1,0 +1,96 @@
+// `npm run bench` (`-- --quick` for a smoke run under two minutes): what sessions cost.
+// Prints one line per figure and writes docs/PERFORMANCE.md.
+import { execFileSync } from "node:child_process";
+import { openDatabase } from "../../lib/db/client";
+import { prepareDatabase } from "../../lib/db/prepare";
+import { alternate, sessionCookie } from "./http";
+import { writeReport, type Bar, type Figure } from "./report";
+import { ensureBuild, startServer } from "./servers";
+import { alternateOps, fillRows, opsPerSecond, storeFixture, tempDbFile } from "./store";
+
+const quick = process.argv.includes("--quick");
+const plan = quick
+  ? { rounds: 2, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000 }
+  : { rounds: 4, seconds: 8, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000 };
+const figures: Figure[] = [];
+const bars: Bar[] = [];
+const notes: string[] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function report(figure: Figure): void {
+  figures.push(figure);
+  console.log(`${figure.name}: ${figure.value}`);
+}
+
+async function httpFigures(): Promise<void> {
+  ensureBuild();
+  const single = await startServer(4101, tempDbFile("http"));
+  const cluster = await startServer(4102, tempDbFile("cluster"), 2);
+  try {
+    const [withSession, control] = await alternate(
+      [{ url: `${single.url}/library`, headers: { cookie: await sessionCookie(single.url) } }, { url: `${single.url}/bench/library` }],
+      plan.rounds,
+      plan.seconds,
+    );
+    report({ name: "session-overhead", value: fmt(withSession / control, 3), goal: "≥ 0.95", met: withSession / control >= 0.95 });
+    notes.push(`/library with a session: ${fmt(withSession)} req/s; the same page without it (/bench/library): ${fmt(control)} req/s.`);
+
+    const [one, two] = await alternate(
+      [
+        { url: `${single.url}/library`, headers: { cookie: await sessionCookie(single.url) } },
+        { url: `${cluster.url}/library`, headers: { cookie: await sessionCookie(cluster.url) } },
+      ],
+      plan.rounds,
+      plan.seconds,
+    );
+    report({ name: "cluster-scaling", value: fmt(two / one, 2), goal: "> 1 (2 cores, load generator on the same machine)", met: two / one > 1 });
+    notes.push(`/library on 1 process: ${fmt(one)} req/s; on 2 (npm run start:cluster): ${fmt(two)} req/s.`);
+    bars.push(
+      { label: "control page, no session", value: control },
+      { label: "/library, 1 process", value: withSession },
+      { label: "/library, 2 processes", value: two },
+      { label: "Django 3.2 + gunicorn ×2 (yardstick)", value: 225 },
+    );
+  } finally {
+    await Promise.all([single.stop(), cluster.stop()]);
+  }
+}
+
+async function storeFigures(): Promise<void> {
+  const small = await storeFixture(plan.smallRows);
+  const big = await storeFixture(plan.bigRows);
+  const [atSmall, atBig] = await alternateOps([small, big], "load+save", plan.rounds, plan.storeMs);
+  const label = `${fmt(plan.bigRows)} rows`;
+  report({ name: "store-scaling", value: fmt(atBig / atSmall, 3), goal: "≥ 0.9", met: atBig / atSmall >= 0.9 });
+  notes.push(`load+save at ${fmt(plan.smallRows)} rows: ${fmt(atSmall)}/s; at ${label}: ${fmt(atBig)}/s.`);
+  const raw = await opsPerSecond(big, "raw-lookup", plan.storeMs);
+  for (const op of ["load+save", "increment", "cycleKey"] as const) {
+    const perSecond = op === "load+save" ? atBig : await opsPerSecond(big, op, plan.storeMs);
+    report({ name: `store-ops ${op}`, value: `${fmt(perSecond)}/s at ${label} (${fmt(perSecond / raw, 2)} × raw-lookup)`, goal: "" });
+  }
+  report({ name: "raw-lookup", value: `${fmt(raw)}/s (bare primary-key SELECT, same client)`, goal: "" });
+  big.db.$client.close();
+  small.db.$client.close();
+}
+
+async function clearFigure(): Promise<void> {
+  const file = tempDbFile("clear");
+  const db = openDatabase(`file:${file}`);
+  await prepareDatabase(db);
+  await fillRows(db, plan.clearRows, true);
+  await fillRows(db, 1000, false);
+  db.$client.close();
+  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/clear-sessions.ts"], {
+    env: { ...process.env, DATABASE_URL: `file:${file}` },
+  }).toString();
+  const [, deleted, seconds, rss] = out.match(/Deleted (\d+) .* in ([\d.]+) s \(peak RSS (\d+) MB\)/) ?? [];
+  if (Number(deleted) !== plan.clearRows) throw new Error(`sessions:clear deleted ${deleted}, expected ${plan.clearRows}: ${out}`);
+  const name = plan.clearRows === 1_000_000 ? "clear-1m" : `clear-${plan.clearRows / 1000}k`;
+  report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, memory bounded by the batch", met: Number(seconds) < 10 });
+}
+
+await httpFigures();
+await storeFigures();
+await clearFigure();
+writeReport(figures, bars, notes, quick);
+console.log("wrote docs/PERFORMANCE.md and docs/performance.svg");

@@ -1,0 +1,70 @@
+// docs/PERFORMANCE.md and its chart, written from one run's figures.
+import { execSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+
+export interface Figure {
+  name: string;
+  value: string;
+  goal: string;
+  met?: boolean;
+}
+
+export interface Bar {
+  label: string;
+  value: number;
+}
+
+function version(pkg: string): string {
+  return (JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, "utf8")) as { version: string }).version;
+}
+
+function svgChart(title: string, bars: Bar[]): string {
+  const width = 640;
+  const rowHeight = 34;
+  const labelWidth = 230;
+  const max = Math.max(...bars.map((b) => b.value));
+  const rows = bars.map((b, i) => {
+    const y = 40 + i * rowHeight;
+    const w = Math.max(1, ((width - labelWidth - 90) * b.value) / max);
+    return `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${b.label}</text>
+<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="24" fill="#0c4b33"/>
+<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${Math.round(b.value)}</text>`;
+  });
+  const height = 50 + bars.length * rowHeight;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">
+<text x="10" y="22" font-size="15" font-weight="bold">${title}</text>
+${rows.join("\n")}
+</svg>
+`;
+}
+
+export function writeReport(figures: Figure[], bars: Bar[], notes: string[], quick: boolean): void {
+  mkdirSync("docs", { recursive: true });
+  writeFileSync("docs/performance.svg", svgChart("/library, requests per second (10 connections)", bars));
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const sqlite = execSync(`node -e "require('@libsql/client').createClient({url:':memory:'}).execute('select sqlite_version() v').then(r=>console.log(r.rows[0].v))"`)
+    .toString()
+    .trim();
+  const table = figures.map((f) => `| ${f.name} | ${f.value} | ${f.goal} | ${f.met === undefined ? "" : f.met ? "yes" : "**no**"} |`);
+  const text = `# Performance
+
+Written by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.
+${quick ? "\n**A quick smoke run**: fewer rows and shorter rounds than the full run; read the ratios, not the absolute numbers.\n" : ""}
+Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version},
+Next ${version("next")}, @libsql/client ${version("@libsql/client")} (SQLite ${sqlite}), drizzle-orm ${version("drizzle-orm")},
+iron-session ${version("iron-session")}, autocannon ${version("autocannon")} as the load generator on the same machine.
+
+Every ratio is measured side by side in one run, in alternating rounds, so the noise of this
+shared machine falls on both sides alike.
+
+| figure | value | goal | met |
+|---|---|---|---|
+${table.join("\n")}
+
+![requests per second](performance.svg)
+
+${notes.map((n) => `- ${n}`).join("\n")}
+`;
+  writeFileSync("docs/PERFORMANCE.md", text);
+}

@@ -1,0 +1,75 @@
+// Production servers for the benchmark: one `next start`, or `npm run start:cluster`.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+export const DIST_DIR = ".next-bench";
+const SECRET = "benchmark-secret-not-for-production-0123456789";
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds into DIST_DIR unless a build newer than every source is there. */
+export function ensureBuild(): void {
+  const buildId = path.join(DIST_DIR, "BUILD_ID");
+  const sources = Math.max(newestSource("app"), newestSource("lib"), statSync("proxy.ts").mtimeMs);
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
+  console.log("building (next build)…");
+  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (build.status !== 0) throw new Error("next build failed");
+}
+
+export interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/bench/library`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+/** `processes` 1: `next start`; more: start:cluster with that many workers. */
+export async function startServer(port: number, dbFile: string, processes = 1): Promise<Server> {
+  const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_DIST_DIR: DIST_DIR,
+      DATABASE_URL: `file:${dbFile}`,
+      SESSION_SECRET: SECRET,
+      PORT: String(port),
+      WEB_CONCURRENCY: String(processes),
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://localhost:${port}`;
+  await waitUntilUp(url, child);
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
