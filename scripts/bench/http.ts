@@ -10,6 +10,8 @@ export interface Load {
 /** Requests per second of each load, alternating rounds so machine noise hits both alike. */
 export async function alternate(loads: Load[], rounds: number, seconds: number, connections = 10): Promise<number[]> {
   const totals = loads.map(() => ({ requests: 0, seconds: 0 }));
+  // Warm-up, not counted: the JIT and Next's lazily loaded page modules.
+  for (const load of loads) await autocannon({ url: load.url, headers: load.headers, connections, duration: 2 });
   for (let round = 0; round < rounds; round++) {
     for (const [i, load] of loads.entries()) {
       const result = await autocannon({ url: load.url, headers: load.headers, connections, duration: seconds });
@@ -21,10 +23,14 @@ export async function alternate(loads: Load[], rounds: number, seconds: number, 
   return totals.map((t) => t.requests / t.seconds);
 }
 
-/** A cookie of a session that holds data (so every /library request loads and writes a row). */
+/**
+ * The Cookie header a browser sends after its first /library visit: a session
+ * that holds data (every request loads and writes its row), and the proxy's
+ * session_checked cookie.
+ */
 export async function sessionCookie(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/library`);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("sessionid="));
-  if (!cookie) throw new Error("no session cookie from /library");
-  return cookie.split(";")[0];
+  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
+  if (!cookies.some((c) => c.startsWith("sessionid="))) throw new Error("no session cookie from /library");
+  return cookies.join("; ");
 }
