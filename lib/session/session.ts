@@ -390,3 +390,17 @@ export class Session {
     await this.sendCookie();
   }
 }
+
+/**
+ * A session outside any request (scripts, workers, benchmarks), like Django's
+ * `SessionStore(session_key)`: no cookie to send, every write persists.
+ */
+export function detachedSession(store: SessionStore, options: SessionOptions, key: string | null): Session {
+  return new Session(store, options, {
+    incomingKey: key,
+    hadCookie: key !== null,
+    writable: true,
+    sendKey: async () => {},
+    deleteCookie: async () => {},
+  });
+}

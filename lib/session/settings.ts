@@ -8,6 +8,10 @@ export type EngineName = "db" | "cookie";
 export interface SessionSettings {
   databaseUrl: string;
   databaseAuthToken: string | undefined;
+  /** A libSQL primary to replicate from: DATABASE_URL (a file) becomes its embedded replica. */
+  databaseSyncUrl: string | undefined;
+  /** Seconds between background syncs of an embedded replica; 0 = sync only on writes/reads as the client does. */
+  databaseSyncInterval: number;
   engine: EngineName;
   cookieName: string;
   cookieAge: number;
@@ -83,6 +87,8 @@ export function readSettings(env: Env = process.env): SessionSettings {
   const settings: SessionSettings = {
     databaseUrl: text(env, "DATABASE_URL", "file:data/sessions.db"),
     databaseAuthToken: optionalText(env, "DATABASE_AUTH_TOKEN"),
+    databaseSyncUrl: optionalText(env, "DATABASE_SYNC_URL"),
+    databaseSyncInterval: wholeSeconds(env, "DATABASE_SYNC_INTERVAL", 60),
     engine: oneOf(env, "SESSION_ENGINE", ["db", "cookie"] as const, "db"),
     cookieName: text(env, "SESSION_COOKIE_NAME", "sessionid"),
     cookieAge: positiveInt(env, "SESSION_COOKIE_AGE", 1_209_600),
@@ -100,6 +106,12 @@ export function readSettings(env: Env = process.env): SessionSettings {
   };
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_NAME is not a valid cookie name: ${JSON.stringify(settings.cookieName)}`);
+  }
+  if (!/^(file:|libsql:|https?:|wss?:)/.test(settings.databaseUrl)) {
+    throw new ImproperlyConfigured(`DATABASE_URL must be file:, libsql://, http(s):// or ws(s)://, got ${JSON.stringify(settings.databaseUrl)}`);
+  }
+  if (settings.databaseSyncUrl && !settings.databaseUrl.startsWith("file:")) {
+    throw new ImproperlyConfigured("DATABASE_SYNC_URL needs DATABASE_URL to be a local file: (the embedded replica)");
   }
   if (!settings.cookiePath.startsWith("/")) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_PATH must start with "/", got ${JSON.stringify(settings.cookiePath)}`);

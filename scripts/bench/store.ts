@@ -7,7 +7,7 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
 import { hashKey, newSessionKey } from "../../lib/session/keys";
-import { Session, type SessionTransport } from "../../lib/session/session";
+import { detachedSession } from "../../lib/session/session";
 import { LibsqlStore } from "../../lib/session/stores/libsql";
 
 const SECRETS = ["benchmark-secret-not-for-production-0123456789"] as const;
@@ -50,16 +50,7 @@ export async function storeFixture(rows: number): Promise<StoreFixture> {
   return { db, store, keys, rows };
 }
 
-function session(store: LibsqlStore, key: string): Session {
-  const transport: SessionTransport = {
-    incomingKey: key,
-    hadCookie: true,
-    writable: true,
-    sendKey: async () => {},
-    deleteCookie: async () => {},
-  };
-  return new Session(store, OPTIONS, transport);
-}
+const session = (store: LibsqlStore, key: string) => detachedSession(store, OPTIONS, key);
 
 export type StoreOp = "load+save" | "increment" | "cycleKey" | "raw-lookup";
 

@@ -2,6 +2,7 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { catalogueCounts } from "@/lib/db/catalogue";
 import { Catalogue } from "../../library/catalogue";
+import { Visits } from "../../library/visits";
 
 /**
  * The benchmark's control: /library's markup and catalogue query without the
@@ -11,13 +12,10 @@ import { Catalogue } from "../../library/catalogue";
 export default async function LibraryControlPage() {
   await connection(); // rendered per request, as /library is: never prerendered at build time
   const counts = await catalogueCounts(db());
-  const visits = 1;
   return (
     <>
       <Catalogue counts={counts} />
-      <p>
-        You have visited this page {visits} {visits === 1 ? "time" : "times"}.
-      </p>
+      <Visits count={1} />
     </>
   );
 }

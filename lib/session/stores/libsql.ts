@@ -1,5 +1,5 @@
 import { SessionValueError } from "../errors";
-import { and, desc, eq, gt, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions } from "../../db/schema";
 import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
@@ -201,12 +201,10 @@ export class LibsqlStore implements SessionStore {
   };
 
   async clearExpired(limit: number): Promise<number> {
-    const expired = this.db
-      .select({ keyHash: sessions.keyHash })
-      .from(sessions)
-      .where(lte(sessions.expiresAt, Date.now()))
-      .limit(limit);
-    const result = await this.db.delete(sessions).where(sql`${sessions.keyHash} IN ${expired}`);
+    // By rowid: the expiry index yields rowids directly, with no lookup through the key index.
+    const result = await this.db.run(
+      sql`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE ${sessions.expiresAt} <= ${Date.now()} LIMIT ${limit})`,
+    );
     return result.rowsAffected;
   }
 }
