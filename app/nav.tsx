@@ -11,11 +11,16 @@ const LINKS = [
   ["/playground", "Playground"],
 ] as const;
 
+/**
+ * Every page here shows one visitor's session, and some write while rendering
+ * (a visit counter): a prefetched copy would be stale, and if the router reused
+ * it, the visit would never reach the server. So no prefetching.
+ */
 export function Nav() {
   return (
     <nav aria-label="Demo pages">
       {LINKS.map(([href, label]) => (
-        <Link key={href} href={href}>
+        <Link key={href} href={href} prefetch={false}>
           {label}
         </Link>
       ))}

@@ -28,6 +28,17 @@ function liveData(now: number): SQL {
 }
 
 /**
+ * The expiry a write leaves: the new one, unless it moved less than a minute
+ * (or a tenth of the session's age). Moving it rewrites the expiry index too,
+ * which a visit counter would otherwise do on every request; so a session may
+ * end up to a minute before Django's would.
+ */
+function movedExpiry(now: number, expiresAt: number): SQL {
+  const slack = Math.min(60_000, Math.floor((expiresAt - now) / 10));
+  return sql`CASE WHEN abs(excluded.expires_at - ${sessions.expiresAt}) >= ${slack} OR ${sessions.expiresAt} <= ${now} THEN excluded.expires_at ELSE ${sessions.expiresAt} END`;
+}
+
+/**
  * The libSQL engine: one row per session keyed by a hash of the key. Every
  * write is a single statement (or one batch), never an interactive
  * transaction, so SQLITE_BUSY cannot leave a half-open transaction behind.
@@ -97,7 +108,7 @@ export class LibsqlStore implements SessionStore {
         created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
         user_id = ${userId === undefined ? sql`CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.userId} END` : userId},
         user_agent = coalesce(${sessions.userAgent}, excluded.user_agent),
-        expires_at = excluded.expires_at,
+        expires_at = ${movedExpiry(now, ctx.expiresAt)},
         updated_at = excluded.updated_at
       WHERE ${sessions.endedAt} IS NULL
       RETURNING data`);
@@ -119,7 +130,7 @@ export class LibsqlStore implements SessionStore {
       ON CONFLICT (key_hash) DO UPDATE SET
         data = json_set(${live}, ${path}, coalesce(json_extract(${live}, ${path}), 0) + ${numberParam(by)}),
         created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
-        expires_at = excluded.expires_at,
+        expires_at = ${movedExpiry(now, ctx.expiresAt)},
         updated_at = excluded.updated_at
       WHERE ${sessions.endedAt} IS NULL AND coalesce(json_type(${live}, ${path}), 'integer') IN ('integer', 'real')
       RETURNING json_extract(data, ${path}) AS value`);
