@@ -38,6 +38,8 @@ export async function fillRows(db: Database, rows: number, expired: boolean): Pr
       args: [n, expiresAt, now, now],
     });
   }
+  // Fold the filling's WAL into the file, as a server's autocheckpoints would have.
+  await db.$client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 export async function storeFixture(rows: number): Promise<StoreFixture> {
