@@ -86,7 +86,8 @@ async function clearFigure(): Promise<void> {
   const [, deleted, seconds, rss] = out.match(/Deleted (\d+) .* in ([\d.]+) s \(peak RSS (\d+) MB\)/) ?? [];
   if (Number(deleted) !== plan.clearRows) throw new Error(`sessions:clear deleted ${deleted}, expected ${plan.clearRows}: ${out}`);
   const name = plan.clearRows === 1_000_000 ? "clear-1m" : `clear-${plan.clearRows / 1000}k`;
-  report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, memory bounded by the batch", met: Number(seconds) < 10 });
+  const bounded = Number(rss) < 400; // a 100,000-row batch and a 64 MB page cache, not the table
+  report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, peak RSS < 400 MB", met: Number(seconds) < 10 && bounded });
 }
 
 await httpFigures();
