@@ -128,8 +128,8 @@ export function withSession<Args extends unknown[]>(
   handler: (session: Session, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args) => {
-    const session = await requestSession({ routeHandler: true });
     try {
+      const session = await requestSession({ routeHandler: true });
       const response = await handler(session, ...args);
       if (response.status < 500) await session.save();
       if (session.accessed || session.modified) response.headers.append("Vary", "Cookie");
