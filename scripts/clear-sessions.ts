@@ -1,4 +1,5 @@
 // `npm run sessions:clear`: Django's clearsessions management command.
+import { readFileSync } from "node:fs";
 import { db } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { clearExpiredSessions } from "../lib/session/clear";
@@ -14,5 +15,17 @@ if (db().$client.protocol === "file") {
 const started = performance.now();
 const deleted = await clearExpiredSessions(requestStore());
 const seconds = (performance.now() - started) / 1000;
-const peakMb = process.resourceUsage().maxRSS / 1024;
+const peakMb = peakRssKb() / 1024;
 console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"} in ${seconds.toFixed(2)} s (peak RSS ${peakMb.toFixed(0)} MB).`);
+
+/**
+ * This process's peak memory. Linux's getrusage maxrss survives fork+exec, so a
+ * parent's size would show up here; VmHWM belongs to this program alone.
+ */
+function peakRssKb(): number {
+  try {
+    return Number(readFileSync("/proc/self/status", "utf8").match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? NaN) || process.resourceUsage().maxRSS;
+  } catch {
+    return process.resourceUsage().maxRSS;
+  }
+}
