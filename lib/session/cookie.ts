@@ -31,6 +31,11 @@ export function cookieAttributes(s: SessionSettings, maxAgeSeconds: number | nul
   return { ...baseAttributes(s), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) };
 }
 
+/** Max-Age of a newly issued key: the setting's age, or none for a browser-session cookie. */
+export function defaultMaxAge(s: SessionSettings): number | null {
+  return s.expireAtBrowserClose ? null : s.cookieAge;
+}
+
 /** Deleting cookie: empty value, Max-Age=0, Expires in 1970, same Path and Domain. */
 export function deletingCookieAttributes(s: SessionSettings): CookieAttributes {
   return { ...baseAttributes(s), maxAge: 0, expires: new Date(0) };

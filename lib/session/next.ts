@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { guardedStore, guardStorage, storeRecentlyFailed } from "./availability";
-import { cookieAttributes, deletingCookieAttributes } from "./cookie";
+import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "./cookie";
 import { SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "./errors";
 import { sessionOptions, requestStore } from "./engine";
 import { newSessionKey } from "./keys";
@@ -150,7 +150,7 @@ export async function storageUnavailable(request: Request): Promise<Response> {
 export async function renewSessionKey(request: Request): Promise<Response> {
   const s = settings();
   const jar = await cookies();
-  jar.set(s.cookieName, await requestStore().cookieValue(newSessionKey()), cookieAttributes(s, s.expireAtBrowserClose ? null : s.cookieAge));
+  jar.set(s.cookieName, await requestStore().cookieValue(newSessionKey()), cookieAttributes(s, defaultMaxAge(s)));
   const next = localPath(new URL(request.url).searchParams.get("next"));
   return new Response(null, { status: 303, headers: { Location: next, "Cache-Control": "no-store" } });
 }

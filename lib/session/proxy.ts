@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { storeRecentlyFailed } from "./availability";
-import { cookieAttributes, deletingCookieAttributes } from "./cookie";
+import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "./cookie";
 import { requestStore, sessionOptions } from "./engine";
 import { hashKey, newSessionKey } from "./keys";
 import type { RenderWrite } from "./render-write";
@@ -49,7 +49,7 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   // one that arrived without the SameSite cookie) must not replace the browser's cookie.
   const isPageLoad = request.method === "GET" || request.method === "HEAD";
   let outgoing: OutgoingCookie | undefined;
-  const session = () => {
+  const proxySession = () => {
     const transport: SessionTransport = {
       incomingKey: incoming?.key ?? null,
       hadCookie: request.cookies.has(s.cookieName),
@@ -64,16 +64,16 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
   const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);
   let issuedKey: string | undefined;
   if (renderWrite && request.method === "GET") {
-    const s = session();
-    await renderWrite.write(s);
-    await s.save();
+    const session = proxySession();
+    await renderWrite.write(session);
+    await session.save();
   } else if (!incoming && store.writesDuringRender && isPageLoad) {
     issuedKey = newSessionKey();
-    outgoing = { value: await store.cookieValue(issuedKey), maxAge: s.expireAtBrowserClose ? null : s.cookieAge };
+    outgoing = { value: await store.cookieValue(issuedKey), maxAge: defaultMaxAge(s) };
   } else if (!incoming && request.cookies.has(s.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
   } else if (incoming && isPageLoad && s.refreshInterval > 0 && Date.now() - incoming.sealedAt > s.refreshInterval * 1000) {
-    await session().refresh();
+    await proxySession().refresh();
   }
 
   const forwarded = new Headers(request.headers);
