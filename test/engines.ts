@@ -1,4 +1,4 @@
-import { cookieEngine, libsqlEngine, type EngineFixture } from "./harness";
+import { cookieEngine, inMemoryDatabase, libsqlEngine, SECRETS, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -10,5 +10,7 @@ export interface EngineKind {
 /** Every engine the shared behaviour suite runs against, as Django runs its mixin per backend. */
 export const ENGINES: EngineKind[] = [
   { name: "db", serverSide: true, create: () => libsqlEngine() },
+  // Statements through the client instead of prepared ones: the path a libSQL server or an embedded replica takes.
+  { name: "db (through the client)", serverSide: true, create: () => libsqlEngine(SECRETS, inMemoryDatabase) },
   { name: "cookie", serverSide: false, create: () => cookieEngine() },
 ];

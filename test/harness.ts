@@ -27,7 +27,15 @@ process.on("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true
 export async function tempDatabase(): Promise<{ db: Database; url: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), "sessions-test-"));
   tempDirs.push(dir);
-  const url = `file:${path.join(dir, "sessions.db")}`;
+  return migratedDatabase(`file:${path.join(dir, "sessions.db")}`);
+}
+
+/** A migrated in-memory database: its statements run through @libsql/client, as over a libSQL server. */
+export function inMemoryDatabase(): Promise<{ db: Database; url: string }> {
+  return migratedDatabase(":memory:");
+}
+
+async function migratedDatabase(url: string): Promise<{ db: Database; url: string }> {
   const db = openDatabase(url);
   await prepareDatabase(db);
   return { db, url };
@@ -43,8 +51,8 @@ export interface EngineFixture {
   db?: Database;
 }
 
-export async function libsqlEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const { db } = await tempDatabase();
+export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDatabase): Promise<EngineFixture> {
+  const { db } = await open();
   const store = new LibsqlStore(db, secrets);
   return { name: "db (libSQL)", store: () => store, serverSide: true, db };
 }

@@ -4,8 +4,10 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { settings } from "../session/settings";
 import * as schema from "./schema";
+import { statementsFor, type Statements } from "./statements";
 
-export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
+/** Drizzle over the client, and the per-request statements (see statements.ts) beside it. */
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client; $statements: Statements };
 
 /** How long a local write waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -61,22 +63,34 @@ function reopenAfterFailure(client: Client, configure: () => Promise<void>): Cli
   });
 }
 
+/**
+ * Every connection to a local file: WAL lets readers run beside the writer (the busy
+ * timeout makes writers wait, not fail); with WAL, synchronous=NORMAL skips an fsync
+ * per commit and still cannot corrupt.
+ */
+const LOCAL_PRAGMAS = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"];
+
 export function openDatabase(location: DatabaseLocation | string): Database {
   const config = clientConfig(typeof location === "string" ? { url: location } : location);
-  if (!config.url.startsWith("file:")) return drizzle(createClient(config), { schema }) as Database;
+  if (!config.url.startsWith("file:")) {
+    const client = createClient(config);
+    return Object.assign(drizzle(client, { schema }), { $client: client, $statements: statementsFor(client, undefined) });
+  }
 
   const path = config.url.slice("file:".length).split("?")[0];
-  if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // An embedded replica's journal and writes are the client's business (writes go to the
+  // primary); :memory: is one database per connection. Anything else is a plain local file.
+  const file = path && path !== ":memory:" && !config.syncUrl ? path : undefined;
+  if (file) mkdirSync(dirname(file), { recursive: true });
+  const pragmas = file ? LOCAL_PRAGMAS : [];
   const client = createClient(config);
-  // WAL lets readers run beside the writer (the busy timeout makes writers wait, not fail);
-  // with WAL, synchronous=NORMAL skips an fsync per commit and still cannot corrupt.
   const configure = async () => {
-    if (config.syncUrl) return; // an embedded replica's journal is the client's business
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
+    for (const pragma of pragmas) await client.execute(pragma);
   };
   void configure().catch(() => {});
-  return drizzle(reopenAfterFailure(client, configure), { schema }) as Database;
+  const guarded = reopenAfterFailure(client, configure);
+  const local = file ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas } : undefined;
+  return Object.assign(drizzle(guarded, { schema }), { $client: guarded, $statements: statementsFor(guarded, local) });
 }
 
 const globalForDb = globalThis as typeof globalThis & { __sessionDb?: Database };

@@ -59,6 +59,11 @@ export async function pageStorage<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+/** Whether the proxy issued this key for this request (hashing only when it says it did). */
+function isNewKey(key: string | null, mark: string | null): boolean {
+  return key !== null && mark !== null && mark === newKeyMark(key);
+}
+
 async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const s = settings();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
@@ -72,7 +77,7 @@ async function requestSession({ routeHandler = false } = {}): Promise<Session> {
   const transport: SessionTransport = {
     incomingKey,
     hadCookie: raw !== undefined,
-    keyIsNew: incomingKey !== null && requestHeaders.get(NEW_KEY_HEADER) === newKeyMark(incomingKey),
+    keyIsNew: isNewKey(incomingKey, requestHeaders.get(NEW_KEY_HEADER)),
     writable: canSetCookies(jar),
     userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
     async sendKey(key, maxAge) {

@@ -7,20 +7,40 @@ export interface Load {
   headers?: Record<string, string>;
 }
 
-/** Requests per second of each load, alternating rounds so machine noise hits both alike. */
-export async function alternate(loads: Load[], rounds: number, seconds: number, connections = 10): Promise<number[]> {
-  const totals = loads.map(() => ({ requests: 0, seconds: 0 }));
+/** Two loads measured round by round: req/s over all rounds, and each round's ratio b ÷ a. */
+export interface Comparison {
+  a: number;
+  b: number;
+  roundRatios: number[];
+}
+
+async function requestsPerSecond(load: Load, seconds: number, connections: number): Promise<number> {
+  const result = await autocannon({ url: load.url, headers: load.headers, connections, duration: seconds });
+  if (result.non2xx || result.errors) throw new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.total / result.duration;
+}
+
+/**
+ * Each round runs both loads back to back, in turns (a b, b a, …), so a burst of
+ * noise on this shared machine falls on both sides of a round alike.
+ */
+export async function compare(a: Load, b: Load, rounds: number, seconds: number, connections = 10): Promise<Comparison> {
   // Warm-up, not counted: the JIT and Next's lazily loaded page modules.
-  for (const load of loads) await autocannon({ url: load.url, headers: load.headers, connections, duration: 2 });
+  for (const load of [a, b]) await requestsPerSecond(load, 2, connections);
+  const rates = { a: [] as number[], b: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    for (const [i, load] of loads.entries()) {
-      const result = await autocannon({ url: load.url, headers: load.headers, connections, duration: seconds });
-      if (result.non2xx || result.errors) throw new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      totals[i].requests += result.requests.total;
-      totals[i].seconds += result.duration;
-    }
+    const order = round % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const);
+    for (const side of order) rates[side].push(await requestsPerSecond(side === "a" ? a : b, seconds, connections));
   }
-  return totals.map((t) => t.requests / t.seconds);
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  return { a: mean(rates.a), b: mean(rates.b), roundRatios: rates.b.map((rate, i) => rate / rates.a[i]) };
+}
+
+/** The median of the rounds' ratios: one round hit by a burst of noise does not move it. */
+export function medianRatio({ roundRatios }: Comparison): number {
+  const sorted = [...roundRatios].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

@@ -3,15 +3,15 @@
 import { execFileSync } from "node:child_process";
 import { openDatabase } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
-import { alternate, sessionCookie } from "./http";
+import { compare, medianRatio, sessionCookie, type Comparison } from "./http";
 import { writeReport, type Bar, type Figure } from "./report";
 import { ensureBuild, startServer } from "./servers";
 import { alternateOps, fillRows, opsPerSecond, storeFixture, tempDbFile } from "./store";
 
 const quick = process.argv.includes("--quick");
 const plan = quick
-  ? { rounds: 2, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000 }
-  : { rounds: 4, seconds: 8, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000 };
+  ? { rounds: 3, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000 }
+  : { rounds: 10, seconds: 5, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000 };
 const figures: Figure[] = [];
 const bars: Bar[] = [];
 const notes: string[] = [];
@@ -22,33 +22,32 @@ function report(figure: Figure): void {
   console.log(`${figure.name}: ${figure.value}`);
 }
 
+/** How one comparison reads in the notes: both rates and the spread of the rounds. */
+function comparisonNote(what: string, c: Comparison, aLabel: string, bLabel: string): string {
+  const spread = `${fmt(Math.min(...c.roundRatios), 2)}–${fmt(Math.max(...c.roundRatios), 2)}`;
+  return `${what}: ${aLabel} ${fmt(c.a)} req/s, ${bLabel} ${fmt(c.b)} req/s (mean over ${c.roundRatios.length} rounds; the rounds' ratios ranged ${spread}, the figure is their median).`;
+}
+
 async function httpFigures(): Promise<void> {
   ensureBuild();
   const single = await startServer(4101, tempDbFile("http"));
   const cluster = await startServer(4102, tempDbFile("cluster"), 2);
   try {
-    const [withSession, control] = await alternate(
-      [{ url: `${single.url}/library`, headers: { cookie: await sessionCookie(single.url) } }, { url: `${single.url}/bench/library` }],
-      plan.rounds,
-      plan.seconds,
-    );
-    report({ name: "session-overhead", value: fmt(withSession / control, 3), goal: "≥ 0.95", met: withSession / control >= 0.95 });
-    notes.push(`/library with a session: ${fmt(withSession)} req/s; the same page without it (/bench/library): ${fmt(control)} req/s.`);
+    const library = { url: `${single.url}/library`, headers: { cookie: await sessionCookie(single.url) } };
+    const overhead = await compare({ url: `${single.url}/bench/library` }, library, plan.rounds, plan.seconds);
+    const ratio = medianRatio(overhead);
+    report({ name: "session-overhead", value: fmt(ratio, 3), goal: "≥ 0.95", met: ratio >= 0.95 });
+    notes.push(comparisonNote("session-overhead", overhead, "the page without a session (/bench/library)", "/library with a session"));
 
-    const [one, two] = await alternate(
-      [
-        { url: `${single.url}/library`, headers: { cookie: await sessionCookie(single.url) } },
-        { url: `${cluster.url}/library`, headers: { cookie: await sessionCookie(cluster.url) } },
-      ],
-      plan.rounds,
-      plan.seconds,
-    );
-    report({ name: "cluster-scaling", value: fmt(two / one, 2), goal: "> 1 (2 cores, load generator on the same machine)", met: two / one > 1 });
-    notes.push(`/library on 1 process: ${fmt(one)} req/s; on 2 (npm run start:cluster): ${fmt(two)} req/s.`);
+    const clustered = { url: `${cluster.url}/library`, headers: { cookie: await sessionCookie(cluster.url) } };
+    const scaling = await compare(library, clustered, plan.rounds, plan.seconds);
+    const factor = medianRatio(scaling);
+    report({ name: "cluster-scaling", value: fmt(factor, 2), goal: "> 1 (2 cores, load generator on the same machine)", met: factor > 1 });
+    notes.push(comparisonNote("cluster-scaling", scaling, "/library on 1 process", "on 2 (npm run start:cluster)"));
     bars.push(
-      { label: "control page, no session", value: control },
-      { label: "/library, 1 process", value: withSession },
-      { label: "/library, 2 processes", value: two },
+      { label: "control page, no session", value: overhead.a },
+      { label: "/library, 1 process", value: overhead.b },
+      { label: "/library, 2 processes", value: scaling.b },
       { label: "Django 3.2 + gunicorn ×2 (yardstick)", value: 225 },
     );
   } finally {
@@ -68,9 +67,11 @@ async function storeFigures(): Promise<void> {
     const perSecond = op === "load+save" ? atBig : await opsPerSecond(big, op, plan.storeMs);
     report({ name: `store-ops ${op}`, value: `${fmt(perSecond)}/s at ${label} (${fmt(perSecond / raw, 2)} × raw-lookup)`, goal: "" });
   }
-  report({ name: "raw-lookup", value: `${fmt(raw)}/s (bare primary-key SELECT, same client)`, goal: "" });
-  big.db.$client.close();
-  small.db.$client.close();
+  report({ name: "raw-lookup", value: `${fmt(raw)}/s (bare primary-key SELECT, through the same prepared statements)`, goal: "" });
+  for (const { db } of [big, small]) {
+    db.$statements.close();
+    db.$client.close();
+  }
 }
 
 async function clearFigure(): Promise<void> {

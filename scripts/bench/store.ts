@@ -60,7 +60,7 @@ async function runOnce(f: StoreFixture, op: StoreOp, i: number): Promise<void> {
   const slot = i % f.keys.length;
   const key = f.keys[slot];
   if (op === "raw-lookup") {
-    await f.db.$client.execute({ sql: "SELECT data FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
+    await f.db.$statements.all("SELECT data FROM sessions WHERE key_hash = :keyHash", { keyHash: hashKey(key) });
   } else if (op === "load+save") {
     const s = session(f.store, key);
     await s.get("n");

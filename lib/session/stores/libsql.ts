@@ -1,6 +1,7 @@
 import { SessionValueError } from "../errors";
-import { and, desc, eq, gt, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { SqlArgs } from "../../db/statements";
 import { sessions } from "../../db/schema";
 import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { hashKey } from "../keys";
@@ -12,7 +13,7 @@ import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInf
 /** The data key whose integer value is copied into the `user_id` column (per-user listing). */
 const USER_ID_KEY = "user_id";
 
-/** A whole number binds as INTEGER; a JS number alone binds as REAL in libSQL. */
+/** A whole number binds as INTEGER; a JS number alone goes over libSQL's network protocol as REAL. */
 function numberParam(n: number): number | bigint {
   return Number.isInteger(n) ? BigInt(n) : n;
 }
@@ -22,20 +23,80 @@ function userIdOf(data: Record<string, JsonValue>): number | null {
   return typeof value === "number" && Number.isInteger(value) ? value : null;
 }
 
+// The per-request statements (load, save, increment) are plain SQL run through the
+// database's prepared statements (lib/db/statements.ts): building them with Drizzle
+// and compiling them anew each time cost more than running them. Rarer ones use Drizzle.
+
 /** The stored data a write builds on: nothing when expired or corrupt, so old data never comes back. */
-function liveData(now: number): SQL {
-  return sql`(CASE WHEN ${sessions.expiresAt} > ${now} AND json_valid(${sessions.data}) THEN ${sessions.data} ELSE '{}' END)`;
-}
+const LIVE_DATA = `(CASE WHEN expires_at > :now AND json_valid(data) THEN data ELSE '{}' END)`;
 
 /**
- * The expiry a write leaves: the new one, unless it moved less than a minute
- * (or a tenth of the session's age). Moving it rewrites the expiry index too,
- * which a visit counter would otherwise do on every request; so a session may
- * end up to a minute before Django's would.
+ * The expiry a write leaves: the new one, unless it moved less than `:slack`
+ * (a minute, or a tenth of the session's age). Moving it rewrites the expiry
+ * index too, which a visit counter would otherwise do on every request; so a
+ * session may end up to a minute before Django's would.
  */
-function movedExpiry(now: number, expiresAt: number): SQL {
-  const slack = Math.min(60_000, Math.floor((expiresAt - now) / 10));
-  return sql`CASE WHEN abs(excluded.expires_at - ${sessions.expiresAt}) >= ${slack} OR ${sessions.expiresAt} <= ${now} THEN excluded.expires_at ELSE ${sessions.expiresAt} END`;
+const MOVED_EXPIRY = `CASE WHEN abs(excluded.expires_at - expires_at) >= :slack OR expires_at <= :now THEN excluded.expires_at ELSE expires_at END`;
+
+const LOAD_SQL = `SELECT data, expires_at AS expiresAt, ended_at AS endedAt, created_at AS createdAt, updated_at AS updatedAt
+  FROM sessions WHERE key_hash = :keyHash`;
+
+const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
+  VALUES (:keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent)
+  ON CONFLICT (key_hash) DO UPDATE SET
+    data = json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by),
+    created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
+    expires_at = ${MOVED_EXPIRY},
+    updated_at = excluded.updated_at
+  WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') IN ('integer', 'real')
+  RETURNING json_extract(data, :path) AS value`;
+
+/** SQLite functions take at most 127 arguments: longer json_set/json_remove calls are nested. */
+const ARGS_PER_CALL = 100;
+
+/** `fn(fn(inner, a0…a99), a100…)`: one call per ARGS_PER_CALL arguments. */
+function nestedCall(fn: string, inner: string, args: string[]): string {
+  for (let i = 0; i < args.length; i += ARGS_PER_CALL) inner = `${fn}(${[inner, ...args.slice(i, i + ARGS_PER_CALL)].join(", ")})`;
+  return inner;
+}
+
+/** A save's statement for its shape: how many keys it sets and removes, whether it replaces all, whether it names the user. */
+function saveSql(setCount: number, removedCount: number, replaceAll: boolean, setsUserId: boolean): string {
+  let data = LIVE_DATA;
+  if (replaceAll) data = ":inserted";
+  else {
+    data = nestedCall("json_set", data, Array.from({ length: setCount }, (_, i) => [`:p${i}`, `json(:v${i})`]).flat());
+    data = nestedCall("json_remove", data, Array.from({ length: removedCount }, (_, i) => `:r${i}`));
+  }
+  return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent)
+  VALUES (:keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent)
+  ON CONFLICT (key_hash) DO UPDATE SET
+    data = ${data},
+    created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
+    user_id = ${setsUserId ? ":userId" : "CASE WHEN expires_at > :now THEN user_id END"},
+    user_agent = coalesce(user_agent, excluded.user_agent),
+    expires_at = ${MOVED_EXPIRY},
+    updated_at = excluded.updated_at
+  WHERE ended_at IS NULL
+  RETURNING data`;
+}
+
+/** A session that became empty leaves no row behind. */
+const DELETE_EMPTIED_SQL = `DELETE FROM sessions WHERE key_hash = :keyHash AND data = '{}' AND ended_at IS NULL`;
+
+interface StoredSession {
+  data: string;
+  expiresAt: number;
+  endedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The arguments every upsert shares. */
+function upsertArgs(keyHash: string, ctx: WriteContext): SqlArgs {
+  const now = Date.now();
+  const slack = Math.min(60_000, Math.floor((ctx.expiresAt - now) / 10));
+  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null };
 }
 
 /**
@@ -59,17 +120,13 @@ export class LibsqlStore implements SessionStore {
     return sealKey(key, this.secrets);
   }
 
+  private async stored(keyHash: string): Promise<StoredSession | undefined> {
+    const [row] = await this.db.$statements.all<StoredSession>(LOAD_SQL, { keyHash });
+    return row;
+  }
+
   async load(key: string): Promise<LoadResult> {
-    const [row] = await this.db
-      .select({
-        data: sessions.data,
-        expiresAt: sessions.expiresAt,
-        endedAt: sessions.endedAt,
-        createdAt: sessions.createdAt,
-        updatedAt: sessions.updatedAt,
-      })
-      .from(sessions)
-      .where(eq(sessions.keyHash, hashKey(key)));
+    const row = await this.stored(hashKey(key));
     if (!row) return { state: "missing" };
     if (row.endedAt !== null) return { state: "ended" };
     if (row.expiresAt <= Date.now()) return { state: "missing" };
@@ -84,59 +141,31 @@ export class LibsqlStore implements SessionStore {
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
-    const now = Date.now();
     const keyHash = hashKey(key);
-    const live = liveData(now);
-    const insertedData = JSON.stringify(change.set);
-    let updatedData: SQL;
-    if (change.replaceAll) {
-      updatedData = sql`${insertedData}`;
-    } else {
-      const setArgs = Object.entries(change.set).map(([k, v]) => sql`, ${jsonPath(k)}, json(${JSON.stringify(v)})`);
-      const removeArgs = change.removed.map((k) => sql`, ${jsonPath(k)}`);
-      updatedData = setArgs.length ? sql`json_set(${live}${sql.join(setArgs)})` : live;
-      if (removeArgs.length) updatedData = sql`json_remove(${updatedData}${sql.join(removeArgs)})`;
+    const args = upsertArgs(keyHash, ctx);
+    args.inserted = JSON.stringify(change.set);
+    const set = Object.entries(change.set);
+    if (!change.replaceAll) {
+      set.forEach(([k, v], i) => ((args[`p${i}`] = jsonPath(k)), (args[`v${i}`] = JSON.stringify(v))));
+      change.removed.forEach((k, i) => (args[`r${i}`] = jsonPath(k)));
     }
-    const touchesUserId = change.replaceAll || USER_ID_KEY in change.set || change.removed.includes(USER_ID_KEY);
-    const userId = touchesUserId ? userIdOf(change.set) : undefined;
+    const setsUserId = change.replaceAll || USER_ID_KEY in change.set || change.removed.includes(USER_ID_KEY);
+    args.userId = setsUserId ? userIdOf(change.set) : null;
 
-    const rows = await this.db.all<{ data: string }>(sql`
-      INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent)
-      VALUES (${keyHash}, ${insertedData}, ${ctx.expiresAt}, ${now}, ${now}, ${userId ?? null}, ${ctx.userAgent ?? null})
-      ON CONFLICT (key_hash) DO UPDATE SET
-        data = ${updatedData},
-        created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
-        user_id = ${userId === undefined ? sql`CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.userId} END` : userId},
-        user_agent = coalesce(${sessions.userAgent}, excluded.user_agent),
-        expires_at = ${movedExpiry(now, ctx.expiresAt)},
-        updated_at = excluded.updated_at
-      WHERE ${sessions.endedAt} IS NULL
-      RETURNING data`);
+    const sql = saveSql(set.length, change.removed.length, change.replaceAll, setsUserId);
+    const rows = await this.db.$statements.all<{ data: string }>(sql, args);
     if (rows.length === 0) return "interrupted";
     if (rows[0].data !== "{}") return "saved";
-    // A session that became empty leaves no row behind.
-    await this.db.delete(sessions).where(and(eq(sessions.keyHash, keyHash), eq(sessions.data, "{}"), isNull(sessions.endedAt)));
+    await this.db.$statements.all(DELETE_EMPTIED_SQL, { keyHash });
     return "emptied";
   }
 
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
-    const now = Date.now();
     const keyHash = hashKey(key);
-    const path = jsonPath(field);
-    const live = liveData(now);
-    const rows = await this.db.all<{ value: number }>(sql`
-      INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
-      VALUES (${keyHash}, json_object(${field}, ${numberParam(by)}), ${ctx.expiresAt}, ${now}, ${now}, ${ctx.userAgent ?? null})
-      ON CONFLICT (key_hash) DO UPDATE SET
-        data = json_set(${live}, ${path}, coalesce(json_extract(${live}, ${path}), 0) + ${numberParam(by)}),
-        created_at = CASE WHEN ${sessions.expiresAt} > ${now} THEN ${sessions.createdAt} ELSE ${now} END,
-        expires_at = ${movedExpiry(now, ctx.expiresAt)},
-        updated_at = excluded.updated_at
-      WHERE ${sessions.endedAt} IS NULL AND coalesce(json_type(${live}, ${path}), 'integer') IN ('integer', 'real')
-      RETURNING json_extract(data, ${path}) AS value`);
+    const args = { ...upsertArgs(keyHash, ctx), field, path: jsonPath(field), by: numberParam(by) };
+    const rows = await this.db.$statements.all<{ value: number }>(INCREMENT_SQL, args);
     if (rows.length > 0) return Number(rows[0].value);
-    const [row] = await this.db.select({ endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.keyHash, keyHash));
-    if (row && row.endedAt !== null) return "interrupted";
+    if ((await this.stored(keyHash))?.endedAt != null) return "interrupted";
     throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
   }
 

@@ -1,0 +1,98 @@
+import type { Client } from "@libsql/client";
+import Libsql from "libsql";
+
+type Connection = Libsql.Database;
+type Prepared = Libsql.Statement<SqlArgs>;
+
+export type SqlValue = string | number | bigint | null;
+/** Named arguments, bound to `:name` in the SQL. */
+export type SqlArgs = Record<string, SqlValue>;
+
+/**
+ * Runs the statements a request makes on every visit (session load, save,
+ * increment). @libsql/client compiles each statement anew on every call; for
+ * a session upsert that takes longer than running it. On a local file they
+ * run instead through libSQL's own driver (the one the client wraps), each
+ * compiled once per process and kept.
+ */
+export interface Statements {
+  all<Row>(sql: string, args: SqlArgs): Promise<Row[]>;
+  /** How many statements are kept compiled (0 where the client runs them). */
+  readonly prepared: number;
+  close(): void;
+}
+
+/** Prepared statements kept per process: a bound above the handful of shapes a store writes. */
+const MAX_PREPARED = 64;
+
+class PreparedStatements implements Statements {
+  private connection: Connection | undefined;
+  private readonly cache = new Map<string, Prepared>();
+
+  constructor(private readonly local: LocalConnection) {}
+
+  async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
+    try {
+      return this.statement(sql).all(args) as Row[];
+    } catch (error) {
+      // As with the client (see client.ts): after a failure start from a fresh connection,
+      // which also picks up a database file that was replaced.
+      this.close();
+      throw error;
+    }
+  }
+
+  get prepared(): number {
+    return this.cache.size;
+  }
+
+  close(): void {
+    this.cache.clear();
+    try {
+      this.connection?.close();
+    } catch {
+      // already unusable: dropping it is all that is left to do
+    }
+    this.connection = undefined;
+  }
+
+  private statement(sql: string): Prepared {
+    let statement = this.cache.get(sql);
+    if (statement) return statement;
+    if (!this.connection) {
+      this.connection = new Libsql(this.local.file, { timeout: this.local.busyTimeoutMs });
+      this.connection.exec(this.local.pragmas.join("; "));
+    }
+    statement = this.connection.prepare<SqlArgs>(sql);
+    if (this.cache.size >= MAX_PREPARED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(sql, statement);
+    return statement;
+  }
+}
+
+/** Elsewhere (a libSQL server, an embedded replica, an in-memory database) the client runs them. */
+class ClientStatements implements Statements {
+  readonly prepared = 0;
+
+  constructor(private readonly client: Client) {}
+
+  async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
+    const named = Object.fromEntries(Object.entries(args).map(([name, value]) => [`:${name}`, value]));
+    const result = await this.client.execute({ sql, args: named });
+    return result.rows as unknown as Row[];
+  }
+
+  close(): void {}
+}
+
+/** How to open a connection to a local database file, as the client's own is set up. */
+export interface LocalConnection {
+  file: string;
+  busyTimeoutMs: number;
+  pragmas: string[];
+}
+
+/** Prepared statements on a plain local file; the client's own execute anywhere else. */
+export function statementsFor(client: Client, local: LocalConnection | undefined): Statements {
+  return local ? new PreparedStatements(local) : new ClientStatements(client);
+}
