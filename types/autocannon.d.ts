@@ -5,6 +5,12 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
+    requests?: RequestSpec[];
+  }
+  /** `context` is fresh for every request of a connection, and the same in its response. */
+  interface RequestSpec {
+    setupRequest?(request: { path?: string }, context: Record<string, unknown>): { path?: string };
+    onResponse?(status: number, body: string, context: Record<string, unknown>): void;
   }
   interface Result {
     requests: { average: number; total: number };

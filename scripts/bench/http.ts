@@ -7,11 +7,13 @@ export interface Load {
   headers?: Record<string, string>;
 }
 
-/** Two loads measured round by round: req/s over all rounds, and each round's ratio b ÷ a. */
+/** Two loads compared: each one's req/s, and the ratio b ÷ a. */
 export interface Comparison {
   a: number;
   b: number;
-  roundRatios: number[];
+  ratio: number;
+  /** What the ratio rests on: rounds, or phases within one run. */
+  method: string;
 }
 
 async function requestsPerSecond(load: Load, seconds: number, connections: number): Promise<number> {
@@ -21,26 +23,60 @@ async function requestsPerSecond(load: Load, seconds: number, connections: numbe
 }
 
 /**
- * Each round runs both loads back to back, in turns (a b, b a, …), so a burst of
- * noise on this shared machine falls on both sides of a round alike.
+ * Two servers (two URLs), in alternating rounds (a b, b a, …), so slow drifts in
+ * this shared machine's speed fall on both sides alike.
  */
-export async function compare(a: Load, b: Load, rounds: number, seconds: number, connections = 10): Promise<Comparison> {
+export async function alternate(a: Load, b: Load, rounds: number, seconds: number, connections = 10): Promise<Comparison> {
   // Warm-up, not counted: the JIT and Next's lazily loaded page modules.
   for (const load of [a, b]) await requestsPerSecond(load, 2, connections);
-  const rates = { a: [] as number[], b: [] as number[] };
+  const totals = { a: 0, b: 0 };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const);
-    for (const side of order) rates[side].push(await requestsPerSecond(side === "a" ? a : b, seconds, connections));
+    for (const side of order) totals[side] += await requestsPerSecond(side === "a" ? a : b, seconds, connections);
   }
-  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
-  return { a: mean(rates.a), b: mean(rates.b), roundRatios: rates.b.map((rate, i) => rate / rates.a[i]) };
+  return { a: totals.a / rounds, b: totals.b / rounds, ratio: totals.b / totals.a, method: `${rounds} alternating rounds of ${seconds} s each` };
 }
 
-/** The median of the rounds' ratios: one round hit by a burst of noise does not move it. */
-export function medianRatio({ roundRatios }: Comparison): number {
-  const sorted = [...roundRatios].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/**
+ * Two paths of one server in a single autocannon run that switches path every
+ * `phaseMs`: every request goes to the path of the phase it starts in, and
+ * counts for that path. The speed of this shared machine swings by ±20% within
+ * seconds; switching every second puts both paths through the same swings,
+ * where rounds of several seconds each could not.
+ */
+export async function interleave(
+  baseUrl: string,
+  [pathA, pathB]: [string, string],
+  headers: Record<string, string>,
+  seconds: number,
+  phaseMs = 1000,
+  connections = 10,
+): Promise<Comparison> {
+  await requestsPerSecond({ url: baseUrl + pathA, headers }, 2, connections); // warm-up
+  await requestsPerSecond({ url: baseUrl + pathB, headers }, 2, connections);
+  const counts = [0, 0];
+  const start = performance.now();
+  const phase = () => Math.floor((performance.now() - start) / phaseMs) % 2;
+  const result = await autocannon({
+    url: baseUrl,
+    headers,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          context.phase = phase();
+          return { ...request, path: context.phase === 0 ? pathA : pathB };
+        },
+        onResponse: (status, _body, context) => {
+          if (status === 200) counts[context.phase as number]++;
+        },
+      },
+    ],
+  });
+  if (result.non2xx || result.errors) throw new Error(`${baseUrl}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const [a, b] = counts.map((n) => n / (result.duration / 2)); // each path had half the run
+  return { a, b, ratio: b / a, method: `one ${seconds} s run switching path every ${phaseMs / 1000} s` };
 }
 
 /**
