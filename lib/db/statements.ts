@@ -76,10 +76,23 @@ class ClientStatements implements Statements {
 
   constructor(private readonly client: Client) {}
 
+  private readonly namesBySql = new Map<string, string[]>();
+
   async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
-    const named = Object.fromEntries(Object.entries(args).map(([name, value]) => [`:${name}`, value]));
+    // Only the names the statement uses, each with its prefix: a libSQL server may refuse others.
+    const named = Object.fromEntries(this.names(sql).map((name) => [`:${name}`, args[name] ?? null]));
     const result = await this.client.execute({ sql, args: named });
     return result.rows as unknown as Row[];
+  }
+
+  private names(sql: string): string[] {
+    let names = this.namesBySql.get(sql);
+    if (!names) {
+      names = [...new Set(Array.from(sql.matchAll(/:(\w+)/g), (match) => match[1]))];
+      if (this.namesBySql.size >= MAX_PREPARED) this.namesBySql.clear();
+      this.namesBySql.set(sql, names);
+    }
+    return names;
   }
 
   close(): void {}
