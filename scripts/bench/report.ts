@@ -55,8 +55,9 @@ Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30
 Next ${version("next")}, @libsql/client ${version("@libsql/client")} (SQLite ${sqlite}), drizzle-orm ${version("drizzle-orm")},
 iron-session ${version("iron-session")}, autocannon ${version("autocannon")} as the load generator on the same machine.
 
-Every ratio is measured side by side in one run, in alternating rounds, so the noise of this
-shared machine falls on both sides alike.
+Every ratio is measured side by side, so the noise of this shared machine falls on both sides
+alike: session-overhead and noise-floor within one autocannon run that switches path every
+second, cluster-scaling (two servers) in alternating rounds.
 
 | figure | value | goal | met |
 |---|---|---|---|
