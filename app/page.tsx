@@ -1,12 +1,13 @@
 import { getSession } from "@/lib/session";
 import { saveBuild } from "./actions";
 import { PARTS, type PartName } from "./parts";
+import { shownText } from "./shown";
 
 const LABELS: Record<PartName, string> = { cpu: "CPU", gpu: "GPU", ram: "RAM" };
 
 export default async function PcBuilderPage() {
   const session = await getSession();
-  const build = { cpu: await session.get("cpu"), gpu: await session.get("gpu"), ram: await session.get("ram") };
+  const build = { cpu: shownText(await session.get("cpu")), gpu: shownText(await session.get("gpu")), ram: shownText(await session.get("ram")) };
   const parts = Object.keys(PARTS) as PartName[];
   return (
     <>
@@ -22,7 +23,7 @@ export default async function PcBuilderPage() {
         {parts.map((part) => (
           <label key={part}>
             {LABELS[part]}
-            <select name={part} defaultValue={build[part] ?? PARTS[part][0]}>
+            <select name={part} defaultValue={(PARTS[part] as readonly string[]).find((option) => option === build[part]) ?? PARTS[part][0]}>
               {PARTS[part].map((option) => (
                 <option key={option}>{option}</option>
               ))}

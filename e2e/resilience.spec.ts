@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DATA_DIR } from "./env";
 import { expect, test } from "./fixtures";
-import { freePort, pool, rawRequest, SCALE, startServer, type TestServer } from "./server";
+import { freePort, pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
 
 test.describe.configure({ mode: "serial" });
 test.skip(({ engine }) => engine !== "db", "starts its own db-engine servers: runs once, in the db project");
@@ -13,14 +13,14 @@ test.setTimeout(300_000);
 
 /** A cookie header of a new session created through `server` with `body`. */
 async function newSession(server: TestServer, body: object): Promise<string> {
-  const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", body: JSON.stringify(body) });
+  const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", headers: sameOriginJson(server.baseURL), body: JSON.stringify(body) });
   expect(response.status).toBe(200);
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith("sessionid="));
   return cookie!.split(";")[0];
 }
 
 function api(server: TestServer, cookie: string, method: string, route = "/api/session", body?: object) {
-  return fetch(`${server.baseURL}${route}`, { method, headers: { cookie }, body: body && JSON.stringify(body) });
+  return fetch(`${server.baseURL}${route}`, { method, headers: { cookie, ...sameOriginJson(server.baseURL) }, body: body && JSON.stringify(body) });
 }
 
 async function items(server: TestServer, cookie: string): Promise<Record<string, unknown>> {
@@ -151,7 +151,7 @@ test("a libSQL server that refuses connections: 503, and the server keeps servin
     const page = await fetch(`${server.baseURL}/library`);
     expect(page.status).toBe(503);
     expect(await page.text()).toContain("Session storage is unavailable");
-    const json = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", body: JSON.stringify({ set: { a: 1 } }) });
+    const json = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", headers: sameOriginJson(server.baseURL), body: JSON.stringify({ set: { a: 1 } }) });
     expect(json.status).toBe(503);
     await new Promise((r) => setTimeout(r, 2100)); // past the back-off
     expect((await fetch(`${server.baseURL}/`)).status).toBe(200);

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import path from "node:path";
 import { DATA_DIR } from "./env";
 import { expect, test } from "./fixtures";
-import { serverExit, startServer, type TestServer } from "./server";
+import { sameOriginJson, serverExit, startServer, type TestServer } from "./server";
 
 test.describe.configure({ mode: "serial" });
 test.skip(({ engine }) => engine !== "db", "starts its own servers: runs once, in the db project");
@@ -13,7 +13,7 @@ const OLD = "rotation-test-old-secret-0123456789abcdef";
 const NEW = "rotation-test-new-secret-0123456789abcdef";
 
 async function storeValue(server: TestServer): Promise<string> {
-  const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", body: JSON.stringify({ set: { kept: "yes" } }) });
+  const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", headers: sameOriginJson(server.baseURL), body: JSON.stringify({ set: { kept: "yes" } }) });
   return response.headers.getSetCookie().find((c) => c.startsWith("sessionid="))!.split(";")[0];
 }
 

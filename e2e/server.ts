@@ -129,3 +129,8 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
     req.end(options.body);
   });
 }
+
+/** What a page of `baseURL` sends with a fetch that changes the session: its Origin, and JSON. */
+export function sameOriginJson(baseURL: string): Record<string, string> {
+  return { origin: baseURL, "content-type": "application/json" };
+}

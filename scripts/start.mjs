@@ -2,6 +2,7 @@
 // Migrations and demo data are applied by instrumentation.ts when the server starts.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import path from "node:path";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -16,5 +17,16 @@ if (!existsSync(path.join(distDir, "BUILD_ID"))) {
 
 // One process owns the server, so stopping this one stops it.
 const server = spawn(process.execPath, [next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopping = true;
+    server.kill(signal);
+  });
+}
+// A server killed by a signal (SIGBUS from a storage fault, SIGKILL from the OOM killer) is a
+// failure a supervisor must see: exit as a shell does, 128 + the signal's number, and say so.
+server.on("exit", (code, signal) => {
+  if (signal && !stopping) console.error(`[start] the server died by ${signal}`);
+  process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+});

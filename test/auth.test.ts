@@ -3,10 +3,12 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { authenticate } from "../lib/auth/users";
 import { decoyHash, hashPassword, verifyPassword } from "../lib/auth/password";
-import { sessionUser, signIn, signOut } from "../lib/auth/sign-in";
+import { signedInUser, signIn as signInUser, signOut } from "../lib/auth/sign-in";
+import type { User } from "../lib/auth/users";
 import { describeUserAgent } from "../lib/auth/user-agent";
 import { DEMO_USER, seedDemoData } from "../lib/db/seed";
 import type { Database } from "../lib/db/client";
+import type { Session } from "../lib/session";
 import { hashKey } from "../lib/session/keys";
 import { LibsqlStore } from "../lib/session/stores/libsql";
 import { SECRETS, tempDatabase, TestBrowser, type EngineFixture } from "./harness";
@@ -84,17 +86,59 @@ describe("authenticate against the seeded users table", () => {
 
 describe("sign-in, sign-out and devices on sessions", () => {
   let engine: EngineFixture;
+  let db: Database;
   before(async () => {
-    const { db } = await tempDatabase();
+    ({ db } = await tempDatabase());
+    await seedDemoData(db);
+    await db.$client.execute({ sql: "INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)", args: [OTHER_USER.id, OTHER_USER.username, await hashPassword("pw")] });
     engine = { name: "db", store: () => new LibsqlStore(db, SECRETS), serverSide: true, db };
   });
   const browser = () => new TestBrowser(engine);
+  const signIn = (session: Session, user: User) => signInUser(session, user, db, SECRETS);
+  const sessionUser = (session: Session) => signedInUser(session, db, SECRETS);
 
   async function signedIn(userAgent: string): Promise<TestBrowser> {
     const b = browser();
     await signIn(await b.request({ userAgent }), JOHN);
     return b;
   }
+
+  it("the sign-in lives under reserved keys that the session's public API cannot write", async () => {
+    const b = await signedIn("ua");
+    const s = await b.request();
+    assert.deepEqual(await s.items(), [], "reserved keys are not listed");
+    assert.equal(await s.get("_auth_user_id"), JOHN.id);
+    for (const write of [() => s.set("_auth_user_id", 1), () => s.delete("_auth_user_hash"), () => s.update({ _auth_user_id: 1 }), () => s.increment("_auth_user_id"), () => s.pop("_auth_user_id")]) {
+      await assert.rejects(write(), /reserved/);
+    }
+    assert.deepEqual(await sessionUser(await b.request()), JOHN, "still signed in as john_doe");
+  });
+
+  it("ordinary keys named user_id and username sign nobody in, nor does a forged _auth_user_hash", async () => {
+    const b = browser();
+    const s = await b.request();
+    await s.update({ user_id: JOHN.id, username: JOHN.username });
+    await s.save();
+    assert.equal(await sessionUser(await b.request()), null);
+    const forged = await b.request();
+    await forged.setReserved("_auth_user_id", JOHN.id); // as if the framework had a bug
+    await forged.setReserved("_auth_user_hash", "forged");
+    await forged.save();
+    assert.equal(await sessionUser(await b.request()), null, "the hash must match the password hash under the secret");
+  });
+
+  it("changing the password signs out every session signed in with the old one (Django's _auth_user_hash)", async () => {
+    const b = await signedIn("ua");
+    assert.deepEqual(await sessionUser(await b.request()), JOHN);
+    const [row] = (await db.$client.execute("SELECT password_hash FROM users WHERE id = 123")).rows;
+    await db.$client.execute({ sql: "UPDATE users SET password_hash = ? WHERE id = 123", args: [await hashPassword("a new password")] });
+    try {
+      assert.equal(await sessionUser(await b.request()), null);
+    } finally {
+      await db.$client.execute({ sql: "UPDATE users SET password_hash = ? WHERE id = 123", args: [row.password_hash] });
+    }
+    assert.deepEqual(await sessionUser(await b.request()), JOHN, "the old hash again: signed in again");
+  });
 
   it("cycling the key at sign-in moves the data to a new key and kills the old one", async () => {
     const b = browser();
@@ -108,7 +152,8 @@ describe("sign-in, sign-out and devices on sessions", () => {
     assert.notEqual(b.cookie, preLoginCookie, "a new cookie");
     const after = await b.request();
     assert.notEqual(after.sessionKey, preLoginKey, "a new key");
-    assert.deepEqual(await after.items(), [["cpu", "AMD Ryzen 7"], ["user_id", 123], ["username", "john_doe"]]);
+    assert.deepEqual(await after.items(), [["cpu", "AMD Ryzen 7"]]);
+    assert.deepEqual(await sessionUser(after), JOHN);
     assert.equal((await rowOf(engine.db!, b.cookie)).user_id, 123, "the row records the user");
 
     const replay = new TestBrowser(engine);
@@ -117,7 +162,7 @@ describe("sign-in, sign-out and devices on sessions", () => {
     assert.equal(await sessionUser(replayed), null, "the pre-login cookie is not signed in");
     assert.equal(await replayed.isEmpty(), true, "and carries none of the data");
     assert.notEqual((await rowOf(engine.db!, preLoginCookie)).ended_at, null, "the old key is a tombstone");
-    await replayed.set("user_id", 999);
+    await replayed.set("cpu", "Intel Core i5");
     await replayed.save();
     assert.notEqual(replay.cookie, preLoginCookie, "a write through the dead key goes to a fresh key");
   });

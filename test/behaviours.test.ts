@@ -1,7 +1,9 @@
 // Django's sessions_tests mixin (../shared/django-behaviours.md), run against every engine.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { SessionKeyError, SessionTooLargeError } from "../lib/session/errors";
+import { SessionKeyError, SessionTooLargeError, SessionValueError } from "../lib/session/errors";
+import type { JsonValue } from "../lib/session/types";
+import { assertReservedKey } from "../lib/session/validate";
 import { newSessionKey } from "../lib/session/keys";
 import { clearExpiredSessions } from "../lib/session/clear";
 import { ENGINES } from "./engines";
@@ -19,6 +21,14 @@ for (const kind of ENGINES) {
       const b = browser();
       const s = await b.request();
       await s.update(data);
+      await s.save();
+      return b;
+    }
+    /** A browser whose session is signed in as `userId` (the reserved key sign-in writes). */
+    async function signedInAs(userId: number): Promise<TestBrowser> {
+      const b = browser();
+      const s = await b.request();
+      await s.setReserved("_auth_user_id", userId);
       await s.save();
       return b;
     }
@@ -306,6 +316,165 @@ for (const kind of ENGINES) {
       });
     });
 
+    describe("the one validation path (every write, checked before storage)", () => {
+      const nested = (depth: number): JsonValue => {
+        let value: JsonValue = 0;
+        for (let i = 0; i < depth; i++) value = [value];
+        return value;
+      };
+
+      it("reserved keys: no public mutator writes or deletes them; the framework's own calls can; never listed", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.setReserved("_auth_user_id", 5);
+        await s.set("cart", 1);
+        await s.save();
+        const t = await b.request();
+        const writes = [
+          () => t.set("_auth_user_id", 1),
+          () => t.set("_x", 1),
+          () => t.update({ ok: 1, _session_expiry: 5 }),
+          () => t.setdefault("_auth_user_hash", "x"),
+          () => t.delete("_auth_user_id"),
+          () => t.pop("_auth_user_id"),
+          () => t.increment("_session_expiry", 1e11),
+        ];
+        for (const write of writes) await assert.rejects(write(), (e: Error) => e instanceof SessionValueError && /reserved/.test(e.message));
+        assert.throws(() => assertReservedKey("user_id"), /not a reserved key/);
+        await assert.rejects(t.setReserved("plain", 1), /not a reserved key/);
+        assert.deepEqual(await t.items(), [["cart", 1]]);
+        await t.save();
+        const u = await b.request();
+        assert.equal(await u.get("_auth_user_id"), 5);
+        assert.equal(await u.has("ok"), false, "a refused update changes nothing");
+        assert.equal(await u.deleteReserved("_auth_user_id"), true);
+      });
+
+      it("a lone-surrogate key is refused on a new and on an existing session; so is one in a value", async () => {
+        const b = browser();
+        await assert.rejects((await b.request()).set("a\uD800", 1), /well-formed/);
+        const s = await b.request();
+        await s.set("a", 1);
+        await s.save();
+        const t = await b.request();
+        await assert.rejects(t.set("a\uD800", 1), /well-formed/);
+        await assert.rejects(t.delete("a\uDC00"), /well-formed/);
+        await assert.rejects(t.set("v", "x\uD800y"), /lone surrogate/);
+        await assert.rejects(t.set("v", { ["k\uDFFF"]: 1 }), /lone surrogate/);
+        assert.deepEqual(await t.items(), [["a", 1]]);
+      });
+
+      it("values nest at most 100 deep; 200,000 deep is refused, not a stack overflow", async () => {
+        const b = browser();
+        const s = await b.request();
+        await s.set("ok", nested(100));
+        await s.save();
+        const t = await b.request();
+        assert.deepEqual(await t.get("ok"), nested(100));
+        await assert.rejects(t.set("deep", nested(101)), /nested deeper than 100/);
+        await assert.rejects(t.set("deeper", nested(200_000)), /nested deeper than 100/);
+        const cyclic: JsonValue[] = [];
+        cyclic.push(cyclic);
+        await assert.rejects(t.set("cyclic", cyclic), SessionValueError);
+        const shared = { a: 1 };
+        await t.set("shared", [shared, shared]); // a shared (acyclic) object is fine
+        await t.save();
+        assert.deepEqual(await (await b.request()).get("shared"), [{ a: 1 }, { a: 1 }]);
+      });
+
+      it("numbers must be exact: beyond ±2^53-1 refused; increment steps and results too, and only whole numbers count", async () => {
+        const b = browser();
+        const s = await b.request();
+        for (const bad of [2 ** 53, -(2 ** 53), 1e308, Infinity, NaN]) await assert.rejects(s.set("n", bad), SessionValueError);
+        await s.set("max", Number.MAX_SAFE_INTEGER - 1);
+        await s.set("half", 1.5);
+        await s.save();
+        const t = await b.request();
+        assert.equal(await t.increment("max"), Number.MAX_SAFE_INTEGER);
+        await assert.rejects(t.increment("max"), /would leave/);
+        await assert.rejects(t.increment("half"), /not a whole number/);
+        for (const step of [0.5, 1e308, 2 ** 53, NaN]) await assert.rejects(t.increment("c", step), /whole number/);
+        const u = await b.request(); // not loaded: the store refuses on its own
+        await assert.rejects(u.increment("max"), /would leave/);
+        await assert.rejects(u.increment("half"), /not a whole number/);
+        assert.equal(await (await b.request()).get("max"), Number.MAX_SAFE_INTEGER);
+      });
+
+      it("__proto__ is a reserved session key (it starts with _); inside values it and constructor are ordinary keys", async () => {
+        const b = browser();
+        const s = await b.request();
+        const body = JSON.parse('{"__proto__": {"_auth_user_id": 1}, "constructor": 1, "inner": {"__proto__": {"x": 1}}}') as Record<string, JsonValue>;
+        await assert.rejects(s.update(body), /reserved/);
+        await assert.rejects(s.set("__proto__", { polluted: true }), /reserved/);
+        await s.update(Object.fromEntries(Object.entries(body).filter(([key]) => key !== "__proto__")));
+        await s.save();
+        const t = await b.request();
+        assert.equal(await t.get("_auth_user_id"), undefined);
+        assert.equal(await t.get("polluted"), undefined);
+        assert.equal(await t.get("constructor"), 1);
+        assert.deepEqual(Object.keys((await t.get("inner")) as object), ["__proto__"]);
+        assert.deepEqual((await t.get("inner")) as object, JSON.parse('{"__proto__": {"x": 1}}'));
+        assert.equal(await t.increment("fresh"), 1);
+        assert.equal(await t.get("toString"), undefined, "inherited names are not keys");
+        assert.equal(await t.has("valueOf"), false);
+        await t.save();
+        assert.deepEqual((await (await b.request()).keys()).sort(), ["constructor", "fresh", "inner"]);
+      });
+
+      it("a save of 1,500 keys and a removal of 1,500 keys work, on a new and an existing session", { skip: serverSideOnly() }, async () => {
+        const b = browser();
+        const many = (prefix: string) => Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`${prefix}${i}`, i % 2 ? `v${i}` : { i, on: i % 3 === 0 }]));
+        const s = await b.request();
+        await s.update(many("a"));
+        await s.save();
+        const t = await b.request();
+        await t.update({ ...many("b"), flag: false, nothing: null, list: [true, { x: null }] });
+        await t.save();
+        const u = await b.request();
+        assert.equal((await u.keys()).length, 3003);
+        assert.deepEqual(await u.get("a2"), { i: 2, on: false });
+        assert.deepEqual(await u.get("list"), [true, { x: null }]);
+        assert.equal(await u.get("flag"), false);
+        assert.equal(await u.get("nothing"), null);
+        for (let i = 0; i < 1500; i++) await u.delete(`a${i}`);
+        await u.save();
+        assert.equal((await (await b.request()).keys()).length, 1503);
+      });
+
+      it("increment respects SESSION_MAX_BYTES: new keys stop before the payload passes it", async () => {
+        const b = browser();
+        const options = { maxBytes: 2000 };
+        let refused = 0;
+        for (let i = 0; i < 20; i++) {
+          const s = await b.request({ options });
+          try {
+            await s.increment(String(i).padStart(256, "k"));
+          } catch (error) {
+            assert.ok(error instanceof SessionTooLargeError, String(error));
+            refused++;
+          }
+        }
+        assert.ok(refused > 0);
+        const s = await b.request({ options });
+        assert.ok((await s.byteSize()) <= 2000, `${await s.byteSize()} bytes`);
+        assert.equal(await s.increment(String(0).padStart(256, "k")), 2, "an existing count still counts");
+      });
+
+      it("set_expiry refuses absurd values, and a stored expiry that set_expiry could not have written counts as unset", async () => {
+        const b = browser();
+        const s = await b.request();
+        for (const bad of [-1, 1.5, 1e11, new Date(8.64e15), new Date(NaN)]) await assert.rejects(s.setExpiry(bad), SessionValueError);
+        await s.setReserved("_session_expiry", "x");
+        await s.set("a", 1);
+        assert.equal(s.getExpiryAge(), 1_209_600);
+        await s.save();
+        const t = await b.request();
+        await t.get("a");
+        assert.equal(t.getExpiryAge(), 1_209_600);
+        assert.ok(Number.isFinite(t.getExpiryDate().getTime()));
+      });
+    });
+
     describe("concurrency", () => {
       it("20. a save after another request flushed the session does not bring it back", { skip: serverSideOnly() }, async () => {
         const b = await withData({ user_id: 123 });
@@ -362,18 +531,22 @@ for (const kind of ENGINES) {
         assert.equal(await (await live.request()).get("live"), 1);
       });
 
-      it("22. the store fills the user_id column from the data", async () => {
-        const b = await withData({ user_id: 123, username: "john_doe" });
+      it("22. the store fills the user_id column from the reserved _auth_user_id, never from an ordinary key", async () => {
+        const forged = await withData({ user_id: 456, username: "john_doe" });
+        const forgedKey = (await forged.request()).sessionKey!;
+        const b = await signedInAs(123);
         const key = (await b.request()).sessionKey!;
         const { hashKey } = await import("../lib/session/keys");
         const row = await engine.db!.$client.execute({ sql: "SELECT user_id FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
         assert.equal(row.rows[0].user_id, 123);
+        const forgedRow = await engine.db!.$client.execute({ sql: "SELECT user_id FROM sessions WHERE key_hash = ?", args: [hashKey(forgedKey)] });
+        assert.equal(forgedRow.rows[0].user_id, null);
       });
 
       it("lists a user's live sessions and ends the others, leaving this one", async () => {
-        const phone = await withData({ user_id: 77 });
-        const laptop = await withData({ user_id: 77 });
-        await withData({ user_id: 78 });
+        const phone = await signedInAs(77);
+        const laptop = await signedInAs(77);
+        await signedInAs(78);
         const here = await laptop.request({ userAgent: "Laptop" });
         const list = await here.userSessions(77);
         assert.equal(list.length, 2);
@@ -381,8 +554,8 @@ for (const kind of ENGINES) {
         assert.ok(list.every((d) => d.id.length === 12 && !here.sessionKey!.startsWith(d.id)));
         assert.equal(await here.endOtherUserSessions(77), 1);
         assert.equal((await here.userSessions(77)).length, 1);
-        assert.equal(await (await phone.request()).get("user_id"), undefined, "the phone is signed out");
-        assert.equal(await (await laptop.request()).get("user_id"), 77, "this device stays signed in");
+        assert.equal(await (await phone.request()).get("_auth_user_id"), undefined, "the phone is signed out");
+        assert.equal(await (await laptop.request()).get("_auth_user_id"), 77, "this device stays signed in");
       });
 
       it("the database never stores the key in the clear", async () => {

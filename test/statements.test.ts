@@ -29,7 +29,7 @@ describe("per-request statements", () => {
   it("keeps a bounded number of statements however many shapes a save takes", async () => {
     const { db } = await tempDatabase();
     const store = new LibsqlStore(db, SECRETS);
-    const ctx = { expiresAt: Date.now() + 60_000 };
+    const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     for (let n = 1; n <= 150; n++) {
       const set = Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
       assert.equal(await store.save("a-key", { set, removed: n > 1 ? [`k${n - 1}`] : [], replaceAll: false }, ctx), "saved");
@@ -51,7 +51,7 @@ describe("per-request statements", () => {
   it("a statement that failed with SQLITE_BUSY does not leave later writes uncommitted", async () => {
     const { db, url } = await tempDatabase();
     const store = new LibsqlStore(db, SECRETS);
-    const ctx = { expiresAt: Date.now() + 60_000 };
+    const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     assert.equal(await store.increment("a-key", "n", 1, ctx), 1);
     const other = createClient({ url });
     const lock = await other.transaction("write");

@@ -10,7 +10,5 @@ declare module "@/lib/session/types" {
     sname?: string;
     semail?: string;
     greeting?: string;
-    user_id?: number;
-    username?: string;
   }
 }

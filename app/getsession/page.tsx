@@ -1,9 +1,10 @@
 import { notFound } from "next/navigation";
 import { getSession } from "@/lib/session";
+import { shownText } from "../shown";
 
 export default async function GetSessionPage() {
   const session = await getSession();
-  const [name, email] = [await session.get("sname"), await session.get("semail")];
+  const [name, email] = [shownText(await session.get("sname")), shownText(await session.get("semail"))];
   if (name === undefined || email === undefined) notFound();
   return (
     <h1>

@@ -1,6 +1,7 @@
 import { runRenderWrite } from "@/lib/session";
 import { storeGreeting } from "../render-writes";
+import { shownText } from "../shown";
 
 export default async function GreetingPage() {
-  return <h1>Session Value: {await runRenderWrite(storeGreeting)}</h1>;
+  return <h1>Session Value: {shownText(await runRenderWrite(storeGreeting))}</h1>;
 }

@@ -18,8 +18,6 @@ type Operation = (session: Session, form: FormData) => Promise<Outcome>;
 
 /** What "Get" returns for a key that is not set (Django's `request.session.get("name", "Guest")`). */
 const GET_DEFAULT = "Guest";
-/** The session's own hidden keys (its expiry) are not the playground's to touch. */
-const RESERVED_PREFIX = "_session_";
 const MAX_EXPIRY_SECONDS = 10 * 365 * 24 * 60 * 60;
 
 /** The library refuses bad keys, non-JSON values and non-numbers with a TypeError: show it, change nothing. */
@@ -35,8 +33,8 @@ async function refusing<T>(work: () => T | Promise<T>): Promise<T> {
 async function keyOf(form: FormData): Promise<string> {
   const key = formText(form, "key");
   if (key === "") throw new InputError("Enter a key: it cannot be empty.");
+  // The library's own check: a reserved key (starting with "_") is refused here like any bad key.
   await refusing(() => assertValidKey(key));
-  if (key.startsWith(RESERVED_PREFIX)) throw new InputError(`Keys starting with ${RESERVED_PREFIX} are reserved for the session itself.`);
   return key;
 }
 

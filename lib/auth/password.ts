@@ -1,11 +1,23 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { hashingQueue } from "./hashing-queue";
+
+export { isQueueFullError, QueueFullError } from "./hashing-queue";
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
+/**
+ * One scrypt derivation, through the process's hashing line (`hashing-queue.ts`):
+ * one at a time, so a flood of sign-ins cannot fill libuv's thread pool and
+ * starve page rendering. Rejects with QueueFullError, without hashing, when
+ * the line is full: callers treat that as "throttled, try again".
+ */
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  return hashingQueue.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 }
 
@@ -25,9 +37,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Hashed once per process and checked against when the user does not exist, so a miss costs what a hit costs. */
+/**
+ * Hashed once per process and checked against when the user does not exist, so a miss costs what a hit costs.
+ * A failed attempt (the hashing line was full) is forgotten, so the next caller tries again.
+ */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString("hex"));
+  if (!decoy) {
+    const attempt = hashPassword(randomBytes(16).toString("hex"));
+    decoy = attempt;
+    attempt.catch(() => {
+      if (decoy === attempt) decoy = undefined;
+    });
+  }
   return decoy;
 }

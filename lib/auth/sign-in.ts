@@ -1,23 +1,50 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { users } from "../db/schema";
 import type { Session } from "../session/session";
+import type { SecretList } from "../session/secret";
+import { AUTH_USER_HASH, AUTH_USER_ID, sessionAuthHash, sessionAuthHashMatches } from "./session-auth";
 import type { User } from "./users";
 
-/** The signed-in user a session names, or null (no check against the users table). */
-export async function sessionUser(session: Session): Promise<User | null> {
-  const [id, username] = [await session.get("user_id"), await session.get("username")];
-  return typeof id === "number" && typeof username === "string" ? { id, username } : null;
+/** The user id a session claims, unchecked (see signedInUser for the check). */
+export async function claimedUserId(session: Session): Promise<number | null> {
+  const id = await session.get(AUTH_USER_ID);
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+}
+
+async function credentials(database: Database, id: number) {
+  const [row] = await database.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/**
+ * Django's get_user: the user a session is signed in as, or null. The user
+ * must still exist and the session's hash match their current password
+ * hash: a changed password signs every older session out.
+ */
+export async function signedInUser(session: Session, database: Database, secrets: SecretList): Promise<User | null> {
+  const id = await claimedUserId(session);
+  if (id === null) return null;
+  const row = await credentials(database, id);
+  if (!row || !sessionAuthHashMatches(await session.get(AUTH_USER_HASH), row.passwordHash, secrets)) return null;
+  return { id: row.id, username: row.username };
 }
 
 /**
  * Django's login(): a new key for the signed-in session, so a key planted
  * before sign-in (session fixation) is dead after it. Another user's
- * session is flushed rather than carried over. Stores `user_id`, which the
- * store copies into the row's user_id column for the device list.
+ * session is flushed rather than carried over. The user goes under reserved
+ * keys; the store copies `_auth_user_id` into the row's user_id column for
+ * the device list.
  */
-export async function signIn(session: Session, user: User): Promise<void> {
-  const previous = await session.get("user_id");
-  if (previous !== undefined && previous !== user.id) await session.flush();
+export async function signIn(session: Session, user: User, database: Database, secrets: SecretList): Promise<void> {
+  const row = await credentials(database, user.id);
+  if (!row) throw new Error(`signIn: no user ${user.id}`);
+  const previous = await claimedUserId(session);
+  if (previous !== null && previous !== user.id) await session.flush();
   else await session.cycleKey();
-  await session.update({ user_id: user.id, username: user.username });
+  await session.setReserved(AUTH_USER_ID, user.id);
+  await session.setReserved(AUTH_USER_HASH, sessionAuthHash(row.passwordHash, secrets));
   await session.save();
 }
 

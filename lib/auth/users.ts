@@ -14,7 +14,9 @@ const MAX_INPUT_LENGTH = 4096;
 /**
  * The user these credentials belong to, or null. A missing user costs a
  * password check against a decoy hash, so a miss takes as long as a hit
- * and the timing does not tell which usernames exist.
+ * and the timing does not tell which usernames exist. Rejects with
+ * QueueFullError (`./password`) when the process's hashing line is full:
+ * nothing was checked, and the caller says "try again" rather than "wrong".
  */
 export async function authenticate(database: Database, username: string, password: string): Promise<User | null> {
   if (username.length > MAX_INPUT_LENGTH || password.length > MAX_INPUT_LENGTH) return null;

@@ -1,45 +1,68 @@
-import {
-  SessionEngineUnsupportedError,
-  SessionKeyError,
-  SessionStoreUnavailableError,
-  SessionTooLargeError,
-  SessionValueError,
-} from "./errors";
+import { SessionStoreUnavailableError } from "./errors";
 import type { SessionStore } from "./types";
 
 /**
- * A process-wide circuit breaker for the session store. When a store call
- * fails for a reason other than bad input (locked past the busy timeout,
- * file gone, server refusing connections), pages answer 503 for a short
- * back-off instead of piling onto the database; the first request after the
- * back-off tries again, so the server recovers by itself when the fault ends.
+ * A process-wide circuit breaker for the session store. When storage is
+ * unavailable (locked past the busy timeout, file gone or damaged, server
+ * refusing connections), pages answer 503 for a short back-off instead of
+ * piling onto the database; the first request after the back-off tries
+ * again, so the server recovers by itself when the fault ends. Only errors
+ * the driver marks as unavailability trip it: bad input is a 4xx, and any
+ * other error a 500 with its stack, never a site-wide 503.
  * Kept on globalThis: the proxy and the pages are separate bundles in one process.
  */
 const BACKOFF_MS = 2000;
-const state = ((globalThis as { __sessionStoreHealth?: { failedAt: number } }).__sessionStoreHealth ??= { failedAt: 0 });
+const state = ((globalThis as { __sessionStoreHealth?: { failedAt: number; trippedAt: number } }).__sessionStoreHealth ??= {
+  failedAt: 0,
+  trippedAt: 0,
+});
 
 export function storeRecentlyFailed(): boolean {
   return Date.now() - state.failedAt < BACKOFF_MS;
 }
 
-function isBadInput(error: unknown): boolean {
-  return (
-    error instanceof SessionValueError ||
-    error instanceof SessionTooLargeError ||
-    error instanceof SessionKeyError ||
-    error instanceof SessionEngineUnsupportedError
-  );
+/** SQLite's primary result codes that mean the storage itself is failing, not the statement. */
+const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY|FULL|NOMEM|PROTOCOL)/;
+/** Network failures (Node and undici codes) and libSQL's remote-protocol ones. */
+const UNAVAILABLE_NETWORK = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_|HRANA_|SERVER_ERROR$|CLIENT_CLOSED$)/;
+
+/** Whether an error (or one of its causes) says the storage cannot be reached or used. */
+export function isUnavailability(error: unknown): boolean {
+  for (let depth = 0, current = error; depth < 5 && current instanceof Error; depth++, current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && (UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_NETWORK.test(code))) return true;
+    // libSQL's local driver reports a file it cannot open with no code, only this message.
+    if (current.message.startsWith("ConnectionFailed(")) return true;
+    // fetch's own wrapper of a failed connection, when the cause carries no code.
+    if (current instanceof TypeError && current.message === "fetch failed" && !(current.cause instanceof Error)) return true;
+  }
+  return false;
 }
 
-/** Runs a storage call: bad input passes through; any other failure becomes SessionStoreUnavailableError. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause instanceof Error ? `; cause: ${describe(error.cause)}` : "";
+  return `${typeof code === "string" && code ? `${code} ` : ""}${error.message}${cause}`;
+}
+
+/** Runs a storage call: an unavailability trips the breaker (logged once per trip); anything else passes through. */
 export async function guardStorage<T>(call: Promise<T>): Promise<T> {
   try {
     const result = await call;
+    if (state.trippedAt) {
+      console.error(`[session] storage available again after ${Date.now() - state.trippedAt} ms`);
+      state.trippedAt = 0;
+    }
     state.failedAt = 0;
     return result;
   } catch (error) {
-    if (isBadInput(error) || error instanceof SessionStoreUnavailableError) throw error;
+    if (error instanceof SessionStoreUnavailableError || !isUnavailability(error)) throw error;
+    if (!storeRecentlyFailed()) {
+      console.error(`[session] storage unavailable: pages answer 503 for ${BACKOFF_MS} ms, then retry. Cause: ${describe(error)}`);
+    }
     state.failedAt = Date.now();
+    state.trippedAt ||= state.failedAt;
     throw new SessionStoreUnavailableError(error);
   }
 }

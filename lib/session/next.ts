@@ -11,6 +11,7 @@ import { localPath } from "./local-path";
 import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./proxy";
 import type { RenderWrite } from "./render-write";
 import { Session, type SessionTransport } from "./session";
+import type { SessionStore } from "./types";
 import { settings } from "./settings";
 import { storageUnavailableResponse, UNAVAILABLE_PATH } from "./unavailable";
 
@@ -125,23 +126,59 @@ export async function runRenderWrite<T>(declared: RenderWrite<T>): Promise<T> {
   }
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
- * Route handler glue, Django's middleware: runs the handler with the session,
- * saves it unless the response is a 5xx, and marks the response `Vary: Cookie`.
+ * Whether a request comes from a page of this very origin, as Next checks its
+ * server actions: the browser's Sec-Fetch-Site when it sends one, else the
+ * Origin against the Host. A request with neither is refused: every browser
+ * sends one of them on a POST, PATCH or DELETE, so only a cross-site trick
+ * or a non-browser client lacks both (and the latter can send Origin).
+ * Same-site is not enough: another port of this host is same-site.
  */
-export function withSession<Args extends unknown[]>(
+export function isSameOrigin(requestHeaders: Headers): boolean {
+  const site = requestHeaders.get("sec-fetch-site");
+  if (site !== null) return site === "same-origin";
+  const origin = requestHeaders.get("origin");
+  const host = requestHeaders.get("x-forwarded-host")?.split(",")[0].trim() || requestHeaders.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false; // "null", or not a URL
+  }
+}
+
+/** A JSON answer of the session routes: never cached by anyone but this browser. */
+function jsonAnswer(body: object, status: number, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "private, no-store", ...headers } });
+}
+
+/**
+ * Route handler glue, Django's middleware: refuses an unsafe method from
+ * another origin (403, before the session is touched, so no cookie is issued
+ * or replaced), runs the handler with the session, saves it unless the
+ * response is an error, and marks the response private and `Vary: Cookie`.
+ */
+export function withSession<Args extends [Request, ...unknown[]]>(
   handler: (session: Session, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args) => {
+    const [request] = args;
+    if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request.headers)) {
+      return jsonAnswer({ error: "Cross-origin requests may not change the session (send it from this site, with its Origin)" }, 403);
+    }
     try {
       const session = await requestSession({ routeHandler: true });
       const response = await handler(session, ...args);
-      if (response.status < 500) await session.save();
+      // A refused request (4xx) changes nothing, not even what it changed before it was refused.
+      if (response.status < 400) await session.save();
       if (session.accessed || session.modified) response.headers.append("Vary", "Cookie");
+      response.headers.set("Cache-Control", "private, no-store");
       return response;
     } catch (error) {
       if (!(error instanceof SessionStoreUnavailableError)) throw error;
-      return Response.json({ error: error.message }, { status: 503, headers: { "Retry-After": "2" } });
+      return jsonAnswer({ error: error.message }, 503, { "Retry-After": "2" });
     }
   };
 }
@@ -151,11 +188,30 @@ export async function storageUnavailable(request: Request): Promise<Response> {
   return storageUnavailableResponse(localPath(new URL(request.url).searchParams.get("next")));
 }
 
-/** GET handler for RENEW_PATH: a fresh key for a browser whose key died, then back. */
+/** Whether the cookie names a key that can still be used (not absent, forged or ended). */
+async function hasUsableKey(store: SessionStore, cookieValue: string | undefined): Promise<boolean> {
+  const contents = await store.readCookie(cookieValue);
+  if (!contents) return false;
+  return (await guardStorage(store.load(contents.key))).state !== "ended";
+}
+
+/**
+ * GET handler for RENEW_PATH: a fresh key for a browser whose key died, then
+ * back. A usable key is never replaced, so a link from another site cannot
+ * sign anyone out through here.
+ */
 export async function renewSessionKey(request: Request): Promise<Response> {
   const s = settings();
-  const jar = await cookies();
-  jar.set(s.cookieName, await requestStore().cookieValue(newSessionKey()), cookieAttributes(s, defaultMaxAge(s)));
   const next = localPath(new URL(request.url).searchParams.get("next"));
+  const jar = await cookies();
+  const store = requestStore();
+  try {
+    if (!(await hasUsableKey(store, jar.get(s.cookieName)?.value))) {
+      jar.set(s.cookieName, await store.cookieValue(newSessionKey()), cookieAttributes(s, defaultMaxAge(s)));
+    }
+  } catch (error) {
+    if (error instanceof SessionStoreUnavailableError) return storageUnavailableResponse(next);
+    throw error;
+  }
   return new Response(null, { status: 303, headers: { Location: next, "Cache-Control": "no-store" } });
 }

@@ -17,7 +17,21 @@ export function seal(data: object, secrets: SecretList): Promise<string> {
   return sealData(data, { password: { [secretId(secrets[0])]: secrets[0] }, ttl: NO_TTL });
 }
 
-export type UnsealFailure = "invalid" | "expired" | "unknown-password";
+export type UnsealFailure = "invalid" | "expired" | "unknown-password" | "not canonical";
+
+/**
+ * The one form our seals take: `Fe26.2*id*salt*iv*ciphertext*expiry*salt*mac~2`.
+ * iron-session strips anything after the first "~" and decodes base64
+ * leniently (the spare bits of a last character are ignored), so other
+ * strings would open the same seal. A cookie must count byte for byte: only
+ * this exact form, with canonical base64url, is unsealed at all.
+ */
+const SEAL_FORM = /^Fe26\.2\*(?:0|[1-9]\d{0,9})\*[0-9a-f]{64}\*([A-Za-z0-9_-]+)\*([A-Za-z0-9_-]+)\*\*[0-9a-f]{64}\*([A-Za-z0-9_-]{43})~2$/;
+
+function isCanonicalSeal(sealed: string): boolean {
+  const parts = SEAL_FORM.exec(sealed);
+  return parts !== null && parts.slice(1).every((part) => Buffer.from(part, "base64url").toString("base64url") === part);
+}
 
 /**
  * Seals this process already opened, by secret list: unsealing costs about a
@@ -56,6 +70,10 @@ async function unsealUncached(
   secrets: SecretList,
   onFailure?: (reason: UnsealFailure) => void,
 ): Promise<Record<string, unknown> | null> {
+  if (!isCanonicalSeal(sealed)) {
+    onFailure?.("not canonical");
+    return null;
+  }
   const passwords = Object.fromEntries(secrets.map((s) => [secretId(s), s]));
   let failed = false;
   const data = await unsealData<Record<string, unknown>>(sealed, {

@@ -1,7 +1,7 @@
 import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
 import type { JsonValue, SessionChange, SessionKey, SessionStore, UserSessionInfo, UserSessions, ValueOf, WriteContext } from "./types";
-import { assertJsonValue, assertValidKey } from "./validate";
+import { assertChange, assertIncrement, assertIncrementResult, assertReservedKey, ownCopy, putOwn, RESERVED_PREFIX, type Writer } from "./validate";
 
 /** Where the session's cookie goes: the Next.js glue, or a test double of it. */
 export interface SessionTransport {
@@ -27,13 +27,22 @@ export interface SessionOptions {
   absoluteAge?: number;
 }
 
-/** Hidden keys, as in Django: kept with the data, never listed by keys()/items(). */
+/** Reserved keys (see validate.ts), as in Django: kept with the data, never listed by keys()/items(). */
 const EXPIRY_KEY = "_session_expiry";
-const RESERVED_PREFIX = "_session_";
+/** The longest expiry set_expiry accepts: dates past it are not representable everywhere a cookie goes. */
+const MAX_EXPIRY_SECONDS = 100 * 365 * 24 * 60 * 60;
 const TEST_COOKIE_KEY = "testcookie";
 const TEST_COOKIE_VALUE = "worked";
 
 type Data = Record<string, JsonValue>;
+
+function isExpirySeconds(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= MAX_EXPIRY_SECONDS;
+}
+
+function isExpiryDate(ms: number): boolean {
+  return Number.isFinite(ms) && ms <= Date.now() + MAX_EXPIRY_SECONDS * 1000;
+}
 
 function byteSize(data: Data): number {
   return Buffer.byteLength(JSON.stringify(data));
@@ -87,7 +96,7 @@ export class Session {
   /** Applies a change to a copy, checks the size, then commits it: a refused change leaves the data as it was. */
   private async write(mutate: (draft: Data) => string[]): Promise<void> {
     const current = await this.read();
-    const draft = { ...current };
+    const draft = ownCopy(current);
     const touched = mutate(draft);
     const bytes = byteSize(draft);
     if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
@@ -111,11 +120,13 @@ export class Session {
   }
 
   async set<K extends string>(key: K, value: ValueOf<K>): Promise<void> {
-    assertValidKey(key);
-    if (key.startsWith(RESERVED_PREFIX)) throw new SessionValueError(`Session keys starting with ${RESERVED_PREFIX} are reserved`);
-    assertJsonValue(key, value);
+    await this.setAs("app", key, value);
+  }
+
+  private async setAs(writer: Writer, key: string, value: unknown): Promise<void> {
+    assertChange(key, writer, value);
     await this.write((draft) => {
-      draft[key] = value;
+      putOwn(draft, key, value);
       return [key];
     });
   }
@@ -126,6 +137,11 @@ export class Session {
 
   /** Removes a key; returns whether it was there (Map's idiom for Django's `del`). */
   async delete(key: string): Promise<boolean> {
+    return this.deleteAs("app", key);
+  }
+
+  private async deleteAs(writer: Writer, key: string): Promise<boolean> {
+    assertChange(key, writer);
     if (!(await this.has(key))) return false;
     await this.write((draft) => {
       delete draft[key];
@@ -135,6 +151,7 @@ export class Session {
   }
 
   async pop<K extends string>(key: K, ...fallback: [] | [ValueOf<K>]): Promise<ValueOf<K>> {
+    assertChange(key, "app");
     const data = await this.read();
     if (!Object.hasOwn(data, key)) {
       if (fallback.length === 0) throw new SessionKeyError(key);
@@ -146,6 +163,7 @@ export class Session {
   }
 
   async setdefault<K extends string>(key: K, value: ValueOf<K>): Promise<ValueOf<K>> {
+    assertChange(key, "app", value);
     const data = await this.read();
     if (Object.hasOwn(data, key)) return data[key] as ValueOf<K>;
     await this.set(key, value);
@@ -154,14 +172,29 @@ export class Session {
 
   async update(values: Partial<{ [K in SessionKey]: ValueOf<K> }> | Record<string, JsonValue>): Promise<void> {
     const entries = Object.entries(values as Record<string, unknown>);
-    for (const [key, value] of entries) {
-      assertValidKey(key);
-      assertJsonValue(key, value);
-    }
+    for (const [key, value] of entries) assertChange(key, "app", value);
     await this.write((draft) => {
-      for (const [key, value] of entries) draft[key] = value as JsonValue;
+      for (const [key, value] of entries) putOwn(draft, key, value as JsonValue);
       return entries.map(([key]) => key);
     });
+  }
+
+  // --- reserved keys: the framework's and sign-in's own writes ----------------
+
+  /**
+   * Sets a reserved key (`_auth_user_id`, messages…). For the framework and
+   * sign-in only: never with a key or value a client chose. The key must
+   * start with "_", and the value passes the same checks as any other.
+   */
+  async setReserved(key: string, value: JsonValue): Promise<void> {
+    assertReservedKey(key);
+    await this.setAs("framework", key, value);
+  }
+
+  /** Removes a reserved key; returns whether it was there. */
+  async deleteReserved(key: string): Promise<boolean> {
+    assertReservedKey(key);
+    return this.deleteAs("framework", key);
   }
 
   async keys(): Promise<string[]> {
@@ -197,17 +230,22 @@ export class Session {
 
   // --- beyond Django --------------------------------------------------------
 
-  /** Adds `by` in one atomic statement (no lost counts under concurrency); returns the new value. */
+  /**
+   * Adds `by` (a whole number) in one atomic statement (no lost counts under
+   * concurrency); returns the new value. The value must be a whole number or
+   * absent (counted from 0), and stay exact (within ±2^53-1).
+   */
   async increment<K extends string>(key: K, by = 1): Promise<number> {
-    assertValidKey(key);
-    if (!Number.isFinite(by)) throw new SessionValueError(`increment of ${JSON.stringify(key)}: ${by} is not a finite number`);
+    assertIncrement(key, by);
+    // Checked here when the data is at hand; the store checks again atomically.
+    if (this.data) assertIncrementResult(key, Object.hasOwn(this.data, key) ? this.data[key] : undefined, by);
     await this.ensureWritableKey();
     let value = await this.store.increment(this.key!, key, by, this.writeContext());
     if (value === "interrupted") {
       await this.replaceDeadKey();
       value = (await this.store.increment(this.key!, key, by, this.writeContext())) as number;
     }
-    if (this.data) this.data[key] = value;
+    if (this.data) putOwn<JsonValue>(this.data, key, value);
     this.accessed = true;
     this.modified = true;
     await this.sendCookie(); // a new key, or the expiry it just extended
@@ -246,20 +284,24 @@ export class Session {
   /** Django's set_expiry: seconds, a Date, 0 for browser close, null for the default. */
   async setExpiry(value: number | Date | null): Promise<void> {
     if (value === null) {
-      if (await this.has(EXPIRY_KEY)) await this.write((draft) => (delete draft[EXPIRY_KEY], [EXPIRY_KEY]));
+      await this.deleteAs("framework", EXPIRY_KEY);
       return;
     }
-    const stored = value instanceof Date ? value.toISOString() : value;
-    if (typeof stored === "number" && (!Number.isInteger(stored) || stored < 0)) {
-      throw new SessionValueError(`Session expiry must be a whole number of seconds >= 0, a Date or null; got ${stored}`);
+    if (typeof value === "number" && !isExpirySeconds(value)) {
+      throw new SessionValueError(`Session expiry must be a whole number of seconds from 0 to ${MAX_EXPIRY_SECONDS}, a Date or null; got ${value}`);
     }
-    if (typeof stored === "string" && Number.isNaN(Date.parse(stored))) throw new SessionValueError("Session expiry date is invalid");
-    await this.write((draft) => ((draft[EXPIRY_KEY] = stored), [EXPIRY_KEY]));
+    if (value instanceof Date && !isExpiryDate(value.getTime())) {
+      throw new SessionValueError(`Session expiry date must be a valid date at most ${MAX_EXPIRY_SECONDS} seconds from now`);
+    }
+    await this.setAs("framework", EXPIRY_KEY, value instanceof Date ? value.toISOString() : value);
   }
 
+  /** The stored expiry, if it is one set_expiry could have written (anything else counts as unset). */
   private expirySetting(): number | string | undefined {
     const value = this.data?.[EXPIRY_KEY];
-    return typeof value === "number" || typeof value === "string" ? value : undefined;
+    if (typeof value === "number") return isExpirySeconds(value) ? value : undefined;
+    if (typeof value === "string") return isExpiryDate(Date.parse(value)) ? value : undefined;
+    return undefined;
   }
 
   /** Seconds until the session expires, from now (its last modification). */
@@ -329,7 +371,7 @@ export class Session {
   // --- saving ----------------------------------------------------------------
 
   private writeContext(): WriteContext {
-    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent };
+    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, maxBytes: this.options.maxBytes };
   }
 
   private pendingChange(): SessionChange {

@@ -32,6 +32,8 @@ export type WriteResult = "saved" | "emptied" | "interrupted";
 export interface WriteContext {
   expiresAt: number; // ms since epoch
   userAgent?: string;
+  /** SESSION_MAX_BYTES: an increment that would grow the payload past it is refused (SessionTooLargeError). */
+  maxBytes: number;
 }
 
 /**
@@ -54,7 +56,12 @@ export interface SessionStore {
   load(key: string): Promise<LoadResult>;
   /** Applies only the changed keys, so concurrent saves of other keys survive. */
   save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult>;
-  /** Atomic add; "interrupted" when the key is dead. Throws a TypeError when the value is not a number. */
+  /**
+   * Atomic add of a whole number; "interrupted" when the key is dead. Throws
+   * SessionValueError when the value is not a whole number or the result
+   * would not be a safe integer, SessionTooLargeError past `ctx.maxBytes`;
+   * nothing is written then.
+   */
   increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted">;
   /** Pushes a live session's expiry forward without changing its data (idle refresh). */
   touch(key: string, ctx: WriteContext): Promise<void>;

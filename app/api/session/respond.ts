@@ -1,6 +1,6 @@
-import { SessionTooLargeError, type Session } from "@/lib/session";
+import { SessionTooLargeError, settings, type Session } from "@/lib/session";
 
-/** The session as JSON, for the route handlers under /api/session. */
+/** The session as JSON, for the route handlers under /api/session (reserved keys are never listed). */
 export async function sessionJson(session: Session): Promise<Response> {
   return Response.json({
     items: Object.fromEntries(await session.items()),
@@ -9,15 +9,64 @@ export async function sessionJson(session: Session): Promise<Response> {
   });
 }
 
+/** A refusal of the request itself, with its status (400, 413, 415). */
+export class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Bad input is the client's fault (4xx) and changes nothing; anything else is ours. */
 export function badRequest(error: unknown): Response {
+  if (error instanceof BadRequest) return Response.json({ error: error.message }, { status: error.status });
   if (error instanceof SessionTooLargeError) return Response.json({ error: error.message }, { status: 413 });
   if (error instanceof TypeError || error instanceof SyntaxError) return Response.json({ error: error.message }, { status: 400 });
   throw error;
 }
 
+/** Room for a body carrying a value up to SESSION_MAX_BYTES (JSON escaping can double it). */
+function bodyLimit(): number {
+  return 2 * settings().maxBytes + 65_536;
+}
+
+/** The body's bytes, refused (413) past `limit` without reading further. */
+async function boundedBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > limit) throw new BadRequest(413, `Request body too large: ${declared} bytes (at most ${limit})`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new BadRequest(413, `Request body too large: more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The request's JSON object. Only `application/json`: a form or text/plain
+ * body is what a cross-site page can send without asking (no CORS preflight).
+ */
 export async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const body: unknown = await request.json();
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new TypeError("The body must be a JSON object");
+  const type = request.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") throw new BadRequest(415, "The body must be JSON, sent as Content-Type: application/json");
+  const bytes = await boundedBody(request, bodyLimit());
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new BadRequest(400, "The body is not valid JSON (UTF-8)");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadRequest(400, "The body must be a JSON object");
   return body as Record<string, unknown>;
 }

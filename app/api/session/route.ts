@@ -1,19 +1,21 @@
 import { withSession, type JsonValue } from "@/lib/session";
-import { badRequest, jsonBody, sessionJson } from "./respond";
+import { BadRequest, badRequest, jsonBody, sessionJson } from "./respond";
 
 /** The session's items as JSON. */
 export const GET = withSession(async (session) => sessionJson(session));
 
-/** `{ "set": { key: value }, "delete": [key] }`: changes those keys only. */
+/** `{ "set": { key: value }, "delete": [key] }`: changes those keys only, all or none. */
 export const PATCH = withSession(async (session, request: Request) => {
   try {
     const body = await jsonBody(request);
-    const set = (body.set ?? {}) as Record<string, JsonValue>;
+    const set = body.set ?? {};
     const removed = body.delete ?? [];
-    if (typeof set !== "object" || set === null || Array.isArray(set)) throw new TypeError('"set" must be an object');
-    if (!Array.isArray(removed)) throw new TypeError('"delete" must be an array of keys');
-    await session.update(set);
-    for (const key of removed) await session.delete(String(key));
+    if (typeof set !== "object" || set === null || Array.isArray(set)) throw new BadRequest(400, '"set" must be an object');
+    if (!Array.isArray(removed) || !removed.every((key) => typeof key === "string")) {
+      throw new BadRequest(400, '"delete" must be an array of keys (strings)');
+    }
+    await session.update(set as Record<string, JsonValue>);
+    for (const key of removed) await session.delete(key);
   } catch (error) {
     return badRequest(error);
   }

@@ -1,9 +1,10 @@
-import { SessionTooLargeError, SessionValueError } from "../errors";
+import { SessionTooLargeError } from "../errors";
 import { isWellFormedKey } from "../keys";
 import { securityEvent } from "../log";
 import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
 import type { CookieContents } from "../cookie";
+import { assertIncrementResult, ownCopy, putOwn } from "../validate";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
@@ -102,8 +103,8 @@ export class CookieStore implements SessionStore {
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
-    const data: Data = change.replaceAll ? {} : { ...this.liveData(key) };
-    Object.assign(data, change.set);
+    const data: Data = change.replaceAll ? {} : ownCopy(this.liveData(key));
+    for (const [field, value] of Object.entries(change.set)) putOwn(data, field, value);
     for (const removed of change.removed) delete data[removed];
     if (Object.keys(data).length === 0) {
       this.payloads.delete(key);
@@ -114,11 +115,10 @@ export class CookieStore implements SessionStore {
   }
 
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number> {
-    const current = this.liveData(key)[field] ?? 0;
-    if (typeof current !== "number") {
-      throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
-    }
-    const value = current + by;
+    const data = this.liveData(key);
+    const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
+    const bytes = Buffer.byteLength(JSON.stringify({ ...data, [field]: value }));
+    if (bytes > ctx.maxBytes) throw new SessionTooLargeError(bytes, ctx.maxBytes);
     await this.save(key, { set: { [field]: value }, removed: [], replaceAll: false }, ctx);
     return value;
   }

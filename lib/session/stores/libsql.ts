@@ -1,4 +1,4 @@
-import { SessionValueError } from "../errors";
+import { SessionTooLargeError } from "../errors";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { SqlArgs } from "../../db/statements";
@@ -6,12 +6,12 @@ import { sessions } from "../../db/schema";
 import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
-import { jsonPath } from "../validate";
+import { assertIncrementResult, jsonPath } from "../validate";
 import type { SecretList } from "../secret";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
-/** The data key whose integer value is copied into the `user_id` column (per-user listing). */
-const USER_ID_KEY = "user_id";
+/** The reserved key whose integer value is copied into the `user_id` column (per-user listing). */
+const USER_ID_KEY = "_auth_user_id";
 
 /** A whole number binds as INTEGER; a JS number alone goes over libSQL's network protocol as REAL. */
 function numberParam(n: number): number | bigint {
@@ -41,43 +41,64 @@ const MOVED_EXPIRY = `CASE WHEN abs(excluded.expires_at - expires_at) >= :slack 
 const LOAD_SQL = `SELECT data, expires_at AS expiresAt, ended_at AS endedAt, created_at AS createdAt, updated_at AS updatedAt
   FROM sessions WHERE key_hash = :keyHash`;
 
+/** The largest whole number JavaScript holds exactly: a count never leaves ±this. */
+const SAFE_INTEGER = `${Number.MAX_SAFE_INTEGER}`;
+/** Bytes a safe integer's digits can add to a payload (sign and 16 digits). */
+const COUNT_GROWTH_BYTES = 17;
+
 /**
  * The usual increment: a live row whose expiry need not move. Leaving
  * expires_at out of the SET spares the expiry index, which SQLite rewrites
  * whenever the column is assigned, even to its own value: a third cheaper
- * than the upsert below, which handles everything else.
+ * than the upsert below, which handles everything else (and the exact size
+ * check of a row near SESSION_MAX_BYTES).
  */
 const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, json_extract(data, :path) + :by), updated_at = :now
   WHERE key_hash = :keyHash AND ended_at IS NULL AND expires_at > :now AND abs(:expiresAt - expires_at) < :slack
-    AND CASE WHEN json_valid(data) THEN json_type(data, :path) END IN ('integer', 'real')
+    AND CASE WHEN json_valid(data) THEN json_type(data, :path) END = 'integer'
+    AND abs(json_extract(data, :path) + :by) <= ${SAFE_INTEGER}
+    AND length(CAST(data AS BLOB)) + ${COUNT_GROWTH_BYTES} <= :maxBytes
   RETURNING json_extract(data, :path) AS value`;
 
+const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by)`;
+
+/** Refuses (no row returned) a value that is not a whole number, a count that would not stay exact, a payload past the limit. */
 const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
   VALUES (:keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent)
   ON CONFLICT (key_hash) DO UPDATE SET
-    data = json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by),
+    data = ${COUNTED_DATA},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
     expires_at = ${MOVED_EXPIRY},
     updated_at = excluded.updated_at
-  WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') IN ('integer', 'real')
+  WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') = 'integer'
+    AND abs(coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by) <= ${SAFE_INTEGER}
+    AND length(CAST(${COUNTED_DATA} AS BLOB)) <= :maxBytes
   RETURNING json_extract(data, :path) AS value`;
 
-/** SQLite functions take at most 127 arguments: longer json_set/json_remove calls are nested. */
-const ARGS_PER_CALL = 100;
+/** SQLite functions take at most 127 arguments: a change within that is one flat json_set and json_remove. */
+const MAX_FLAT_ARGS = 126;
 
-/** `fn(fn(inner, a0…a99), a100…)`: one call per ARGS_PER_CALL arguments. */
-function nestedCall(fn: string, inner: string, args: string[]): string {
-  for (let i = 0; i < args.length; i += ARGS_PER_CALL) inner = `${fn}(${[inner, ...args.slice(i, i + ARGS_PER_CALL)].join(", ")})`;
-  return inner;
-}
+/**
+ * A change too large for one call: the surviving stored members and the new
+ * ones regrouped in one pass (linear in the payload, unlike a chain of calls,
+ * which SQLite's parser also refuses past a depth). json_each gives true and
+ * false as 1 and 0 and containers as text, hence the CASE.
+ */
+const MERGED_DATA = `coalesce((SELECT json_group_object(key, CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false')
+      WHEN 'null' THEN json('null') WHEN 'object' THEN json(value) WHEN 'array' THEN json(value) ELSE value END)
+    FROM (SELECT key, value, type FROM json_each(${LIVE_DATA}) WHERE key NOT IN (SELECT value FROM json_each(:touched))
+      UNION ALL SELECT key, value, type FROM json_each(:inserted))), '{}')`;
 
 /** A save's statement for its shape: how many keys it sets and removes, whether it replaces all, whether it names the user. */
 function saveSql(setCount: number, removedCount: number, replaceAll: boolean, setsUserId: boolean): string {
   let data = LIVE_DATA;
   if (replaceAll) data = ":inserted";
+  else if (!isFlat(setCount, removedCount)) data = MERGED_DATA;
   else {
-    data = nestedCall("json_set", data, Array.from({ length: setCount }, (_, i) => [`:p${i}`, `json(:v${i})`]).flat());
-    data = nestedCall("json_remove", data, Array.from({ length: removedCount }, (_, i) => `:r${i}`));
+    const pairs = Array.from({ length: setCount }, (_, i) => `:p${i}, json(:v${i})`);
+    if (setCount > 0) data = `json_set(${[data, ...pairs].join(", ")})`;
+    const paths = Array.from({ length: removedCount }, (_, i) => `:r${i}`);
+    if (removedCount > 0) data = `json_remove(${[data, ...paths].join(", ")})`;
   }
   return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent)
   VALUES (:keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent)
@@ -90,6 +111,10 @@ function saveSql(setCount: number, removedCount: number, replaceAll: boolean, se
     updated_at = excluded.updated_at
   WHERE ended_at IS NULL
   RETURNING data`;
+}
+
+function isFlat(setCount: number, removedCount: number): boolean {
+  return 2 * setCount <= MAX_FLAT_ARGS && removedCount <= MAX_FLAT_ARGS;
 }
 
 /** A session that became empty leaves no row behind. */
@@ -107,7 +132,7 @@ interface StoredSession {
 function upsertArgs(keyHash: string, ctx: WriteContext): SqlArgs {
   const now = Date.now();
   const slack = Math.min(60_000, Math.floor((ctx.expiresAt - now) / 10));
-  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null };
+  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null, maxBytes: ctx.maxBytes };
 }
 
 /**
@@ -156,9 +181,14 @@ export class LibsqlStore implements SessionStore {
     const args = upsertArgs(keyHash, ctx);
     args.inserted = JSON.stringify(change.set);
     const set = Object.entries(change.set);
-    if (!change.replaceAll) {
+    if (!change.replaceAll && isFlat(set.length, change.removed.length)) {
       set.forEach(([k, v], i) => ((args[`p${i}`] = jsonPath(k)), (args[`v${i}`] = JSON.stringify(v))));
       change.removed.forEach((k, i) => (args[`r${i}`] = jsonPath(k)));
+    } else if (!change.replaceAll) {
+      // As in the flat statement, where json_remove runs after json_set: a key both set and removed ends up removed.
+      const removed = new Set(change.removed);
+      args.inserted = JSON.stringify(Object.fromEntries(set.filter(([k]) => !removed.has(k))));
+      args.touched = JSON.stringify([...set.map(([k]) => k), ...change.removed]);
     }
     const setsUserId = change.replaceAll || USER_ID_KEY in change.set || change.removed.includes(USER_ID_KEY);
     args.userId = setsUserId ? userIdOf(change.set) : null;
@@ -178,8 +208,14 @@ export class LibsqlStore implements SessionStore {
     if (updated) return Number(updated.value);
     const [upserted] = await this.db.$statements.all<{ value: number }>(INCREMENT_SQL, args);
     if (upserted) return Number(upserted.value);
-    if ((await this.stored(keyHash))?.endedAt != null) return "interrupted";
-    throw new SessionValueError(`Session value ${JSON.stringify(field)} is not a number and cannot be incremented`);
+    // Refused: say why, from the row as it is now.
+    const row = await this.stored(keyHash);
+    if (row?.endedAt != null) return "interrupted";
+    const loaded = await this.load(key);
+    const data = loaded.state === "live" ? loaded.data : {};
+    const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
+    const bytes = Buffer.byteLength(JSON.stringify({ ...data, [field]: value }));
+    throw new SessionTooLargeError(bytes, ctx.maxBytes);
   }
 
   async touch(key: string, ctx: WriteContext): Promise<void> {
