@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
-import { renderWrites } from "./app/render-writes";
+import { renderWrites, tutorialValuesRequired } from "./app/render-writes";
 import { sessionProxy } from "./lib/session/proxy";
 
 export function proxy(request: NextRequest) {
-  return sessionProxy(request, renderWrites);
+  return sessionProxy(request, renderWrites, [tutorialValuesRequired]);
 }
 
 // Next reads the matcher at build time and accepts only literals (no variables, no spreads),
@@ -16,7 +16,9 @@ export const config = {
       // Pages and server actions of a browser the proxy has not checked lately (no
       // `session_checked` cookie): not static files, the session's own routes or the
       // benchmark's session-free control page.
-      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/).*)",
+      // Route handlers under api/ need no proxy (they set their own cookies), and running it
+      // would make Next buffer their bodies for it, before the handler can refuse one as too large.
+      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/|api/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
@@ -28,6 +30,15 @@ export const config = {
       // The cookie engine's render-time writes run in the proxy, on every visit.
       source: "/(library|setsession|greeting)",
       has: [{ type: "cookie", key: "session_checked", value: "cookie" }],
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
+        { type: "header", key: "purpose", value: ".*prefetch.*" },
+      ],
+    },
+    {
+      // Pages that answer 404 without some session data: checked in the proxy on every visit.
+      source: "/getsession",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },

@@ -1,4 +1,4 @@
-import type { RenderWrite, Session } from "@/lib/session";
+import type { RenderWrite, RequiredData, Session } from "@/lib/session";
 // The errors alone, not the package's entry: this file is also read by the proxy's matcher test, outside Next.
 import { SessionTooLargeError, SessionValueError } from "@/lib/session/errors";
 
@@ -39,6 +39,9 @@ export const storeGreeting: RenderWrite<string | undefined> = {
   write: async (session) => (await session.set("greeting", "Hello, Django Sessions!"), session.get("greeting")),
   read: (session) => session.get("greeting"),
 };
+
+/** /getsession answers 404 until /setsession stored both values. */
+export const tutorialValuesRequired: RequiredData = { path: "/getsession", keys: ["sname", "semail"] };
 
 /** Every page's render-time write, for the proxy to run where the engine needs it there. */
 export const renderWrites = [countVisit, setTutorialValues, storeGreeting];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { renderWrites } from "../app/render-writes";
+import { renderWrites, tutorialValuesRequired } from "../app/render-writes";
 import { config } from "../proxy";
 
 describe("proxy matcher", () => {
@@ -10,9 +10,15 @@ describe("proxy matcher", () => {
     assert.deepEqual(paths.sort(), renderWrites.map((w) => w.path).sort());
   });
 
-  it("skips a browser that carries the checked cookie, and every prefetch", () => {
-    const [pages, writes] = config.matcher;
+  it("runs on every visit of the pages that need session data to answer 200", () => {
+    assert.equal(config.matcher[2].source, tutorialValuesRequired.path);
+    assert.equal("has" in config.matcher[2], false);
+  });
+
+  it("skips a browser that carries the checked cookie, every prefetch, and the route handlers under api/", () => {
+    const [pages, ...rest] = config.matcher;
     assert.ok(pages.missing.some((c) => c.type === "cookie" && c.key === "session_checked"));
-    for (const rule of [pages, writes]) assert.ok(rule.missing.some((c) => c.key === "next-router-prefetch"));
+    for (const rule of [pages, ...rest]) assert.ok(rule.missing.some((c) => c.key === "next-router-prefetch"));
+    assert.match(pages.source, /\|api\//);
   });
 });

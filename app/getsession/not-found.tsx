@@ -1,10 +1,4 @@
-export default function NoSessionData() {
-  return (
-    <>
-      <h1>No session data yet</h1>
-      <p>
-        Visit <a href="/setsession">/setsession</a> first.
-      </p>
-    </>
-  );
-}
+import { NoSessionData } from "./no-session-data";
+
+/** Shown by the page's own notFound() (client navigations, where the proxy did not run). */
+export default NoSessionData;

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
+import { SessionTooLargeError } from "../session/errors";
 import type { Session } from "../session/session";
 import type { SecretList } from "../session/secret";
 import { AUTH_USER_HASH, AUTH_USER_ID, sessionAuthHash, sessionAuthHashMatches } from "./session-auth";
@@ -43,8 +44,18 @@ export async function signIn(session: Session, user: User, database: Database, s
   const previous = await claimedUserId(session);
   if (previous !== null && previous !== user.id) await session.flush();
   else await session.cycleKey();
-  await session.setReserved(AUTH_USER_ID, user.id);
-  await session.setReserved(AUTH_USER_HASH, sessionAuthHash(row.passwordHash, secrets));
+  const signInKeys = async () => {
+    await session.setReserved(AUTH_USER_ID, user.id);
+    await session.setReserved(AUTH_USER_HASH, sessionAuthHash(row.passwordHash, secrets));
+  };
+  try {
+    await signInKeys();
+  } catch (error) {
+    // An anonymous session filled to SESSION_MAX_BYTES must not lock its owner out: start clean.
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    await session.flush();
+    await signInKeys();
+  }
   await session.save();
 }
 

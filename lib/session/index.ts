@@ -11,4 +11,4 @@ export {
 export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
 export { getSession, withSession, isPrefetch, runRenderWrite, pageStorage, renewSessionKey, storageUnavailable } from "./next";
 export { localPath } from "./local-path";
-export type { RenderWrite } from "./render-write";
+export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";

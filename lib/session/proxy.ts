@@ -3,7 +3,7 @@ import { storeRecentlyFailed } from "./availability";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "./cookie";
 import { requestStore, sessionOptions } from "./engine";
 import { hashKey, newSessionKey } from "./keys";
-import type { RenderWrite } from "./render-write";
+import { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
 import { Session, type SessionTransport } from "./session";
 import { settings } from "./settings";
 import { storageUnavailableResponse } from "./unavailable";
@@ -39,7 +39,11 @@ type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true
  *   cookie can be set.
  * Whatever cookie results goes to the browser and to the render.
  */
-export async function sessionProxy(request: NextRequest, renderWrites: readonly RenderWrite<unknown>[] = []): Promise<Response> {
+export async function sessionProxy(
+  request: NextRequest,
+  renderWrites: readonly RenderWrite<unknown>[] = [],
+  requiredData: readonly RequiredData[] = [],
+): Promise<Response> {
   const path = request.nextUrl.pathname;
   if (storeRecentlyFailed()) return storageUnavailableResponse(path + request.nextUrl.search);
   const s = settings();
@@ -76,16 +80,34 @@ export async function sessionProxy(request: NextRequest, renderWrites: readonly 
     await proxySession().refresh();
   }
 
+  const required = isPageLoad ? requiredData.find((r) => r.path === path) : undefined;
+  let missingData = false;
+  if (required) {
+    const session = proxySession();
+    try {
+      for (const key of required.keys) missingData ||= !(await session.has(key));
+    } catch {
+      missingData = false; // storage failed: the page itself loads the session and answers 503
+    }
+  }
+
   const forwarded = new Headers(request.headers);
   forwarded.set(RETURN_TO_HEADER, path + request.nextUrl.search);
   forwarded.delete(NEW_KEY_HEADER); // only the proxy may say so
+  forwarded.delete(MISSING_DATA_HEADER);
   if (issuedKey) forwarded.set(NEW_KEY_HEADER, newKeyMark(issuedKey));
   if (outgoing) {
     if ("deleted" in outgoing) request.cookies.delete(s.cookieName);
     else request.cookies.set(s.cookieName, outgoing.value);
     forwarded.set("cookie", request.cookies.toString());
   }
-  const response = NextResponse.next({ request: { headers: forwarded } });
+  let response: NextResponse;
+  if (missingData) {
+    forwarded.set(MISSING_DATA_HEADER, path);
+    response = NextResponse.rewrite(new URL(`${path}/--missing-session-data`, request.url), { request: { headers: forwarded } });
+  } else {
+    response = NextResponse.next({ request: { headers: forwarded } });
+  }
   // Pages show one visitor's data: no shared cache may keep them.
   response.headers.set("Cache-Control", "private, no-store");
   response.headers.append("Vary", "Cookie");

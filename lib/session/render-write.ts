@@ -14,3 +14,19 @@ export interface RenderWrite<T> {
   /** What the page shows without writing (after the proxy wrote, or on a prefetch). */
   read(session: Session): Promise<T>;
 }
+
+/**
+ * A page that answers 404 until the session holds some keys (/getsession).
+ * Next renders a page's notFound() into the flight payload only (a blank page
+ * without JavaScript, vercel/next.js#62228), while an unmatched URL gets real
+ * HTML: so the proxy checks the keys first and, when one is missing, rewrites
+ * the request to an unmatched URL, naming the page in MISSING_DATA_HEADER
+ * for the app's not-found page to say what is missing.
+ */
+export interface RequiredData {
+  path: string;
+  keys: readonly string[];
+}
+
+/** Request header the proxy sets on such a rewrite: the path of the page whose data is missing. */
+export const MISSING_DATA_HEADER = "x-session-missing-data";
