@@ -14,14 +14,18 @@ interface FuzzCase {
   cookie: string;
 }
 
+/** Characters a mutation puts in: the seal's own alphabet, its separators, and a few others. */
+const MUTATIONS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_*~.23+/=";
+
 /**
- * One character changed where it changes the decoded bytes: not a separator, and
- * not the last character of a base64 field (whose low bits may be padding).
+ * Any one character changed, at any position: separators, the spare bits of a
+ * base64 field's last character and the "~2" version mark included. A cookie
+ * counts byte for byte, so none of these may open the session.
  */
 function flipOneChar(value: string, at: number): string {
-  let i = at % value.length;
-  while (/[*~.]/.test(value[i]) || /[*~]/.test(value[i + 1] ?? "*")) i = (i + 5) % value.length;
-  const c = value[i] === "a" ? "b" : "a";
+  const i = at % value.length;
+  let c = MUTATIONS[Math.floor(at / value.length) % MUTATIONS.length];
+  if (c === value[i]) c = c === "a" ? "b" : "a";
   return value.slice(0, i) + c + value.slice(i + 1);
 }
 
@@ -34,13 +38,14 @@ async function fuzzCases(count: number): Promise<FuzzCase[]> {
   const makers: ((i: number) => FuzzCase)[] = [
     (i) => ({ kind: "random bytes (base64)", cookie: `sessionid=${randomBytes(1 + (i % 300)).toString("base64")}` }),
     (i) => ({ kind: "truncated seal", cookie: `sessionid=${seals[i % 20].slice(0, 1 + (i % (seals[0].length - 1)))}` }),
-    (i) => ({ kind: "bit-flipped seal", cookie: `sessionid=${flipOneChar(seals[i % 20], i * 7)}` }),
+    (i) => ({ kind: "one character changed", cookie: `sessionid=${flipOneChar(seals[i % 20], i * 7 + Math.floor(i / 10))}` }),
+    (i) => ({ kind: "last characters changed (MAC's spare bits, version mark)", cookie: `sessionid=${flipOneChar(seals[i % 20], seals[i % 20].length * (1 + (i % 70)) - 1 - (i % 4))}` }),
     (i) => ({ kind: "seal from another secret", cookie: `sessionid=${foreign[i % 20]}` }),
     (i) => ({ kind: "8 KB value", cookie: `sessionid=${"A".repeat(8192 - (i % 100))}` }),
     (i) => ({ kind: "many cookies of the same name", cookie: Array.from({ length: 2 + (i % 30) }, (_, j) => `sessionid=${j}${randomBytes(8).toString("hex")}`).join("; ") }),
     () => ({ kind: "odd encodings", cookie: `sessionid=${encodeURIComponent(latin1())}` }),
     () => ({ kind: "latin-1 bytes", cookie: `sessionid=${latin1()}` }),
-    (i) => ({ kind: "seal with junk appended", cookie: `sessionid=${seals[i % 20]}${"~*%".repeat(1 + (i % 5))}` }),
+    (i) => ({ kind: "seal with junk appended", cookie: `sessionid=${seals[i % 20]}${["~*%", "x", "2", "~2", "a", "="][i % 6].repeat(1 + (i % 5))}` }),
     () => ({ kind: "percent garbage", cookie: "sessionid=%E0%A4%A%ZZ%00%FF" }),
   ];
   return Array.from({ length: count }, (_, i) => makers[i % makers.length](i));

@@ -35,3 +35,36 @@ describe("sealed key cookie", () => {
     assert.ok(warn.mock.calls.every((c) => !String(c.arguments[1]).includes(sealed)), "cookie values are never logged");
   });
 });
+
+describe("a seal counts byte for byte", () => {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_*~.+/= 3";
+
+  it("no single changed character, at any position (separators, a MAC's spare bits, the ~2 mark), opens it", async (t) => {
+    t.mock.method(console, "warn", () => {});
+    const key = newSessionKey();
+    const sealed = await sealKey(key, [OLD]);
+    let tried = 0;
+    for (let i = 0; i < sealed.length; i++) {
+      for (const c of ALPHABET) {
+        if (c === sealed[i]) continue;
+        tried++;
+        assert.equal(await keyFromCookie(sealed.slice(0, i) + c + sealed.slice(i + 1), [OLD]), null, `position ${i} → ${JSON.stringify(c)}`);
+      }
+    }
+    assert.ok(tried > sealed.length * 60, `${tried} mutations`);
+    assert.equal(await keyFromCookie(sealed, [OLD]), key, "the original still opens");
+  });
+
+  it("nothing appended or cut opens it", async (t) => {
+    t.mock.method(console, "warn", () => {});
+    const sealed = await sealKey(newSessionKey(), [OLD]);
+    for (const extra of [...ALPHABET, "~2", "~3", "~2~2", "%00", "\u00e9"]) {
+      assert.equal(await keyFromCookie(sealed + extra, [OLD]), null, `appended ${JSON.stringify(extra)}`);
+      assert.equal(await keyFromCookie(extra + sealed, [OLD]), null, `prepended ${JSON.stringify(extra)}`);
+    }
+    for (let cut = 1; cut < sealed.length; cut++) {
+      assert.equal(await keyFromCookie(sealed.slice(0, -cut), [OLD]), null, `${cut} cut from the end`);
+      assert.equal(await keyFromCookie(sealed.slice(cut), [OLD]), null, `${cut} cut from the start`);
+    }
+  });
+});
