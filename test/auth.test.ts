@@ -246,3 +246,14 @@ describe("describeUserAgent", () => {
     it(`${expected} from ${agent ?? "no header"}`.slice(0, 90), () => assert.equal(describeUserAgent(agent), expected));
   }
 });
+
+describe("passwords with NUL characters", () => {
+  it("never match: HMAC pads a short key with zero bytes, so scrypt alone would take pw\\0 for pw", async () => {
+    const stored = await hashPassword("django-sessions");
+    for (const near of ["django-sessions\u0000", "django-sessions\u0000\u0000", "django-sessions\u0000x"]) {
+      assert.equal(await verifyPassword(near, stored), false, JSON.stringify(near));
+    }
+    assert.equal(await verifyPassword("django-sessions", stored), true);
+    await assert.rejects(hashPassword("pw\u0000"), /NUL/);
+  });
+});

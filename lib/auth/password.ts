@@ -23,6 +23,7 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 
 /** A salted scrypt hash: `scrypt$N$r$p$salt$hash`. */
 export async function hashPassword(password: string): Promise<string> {
+  if (password.includes("\u0000")) throw new TypeError("A password may not contain a NUL character");
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
   return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
@@ -30,6 +31,9 @@ export async function hashPassword(password: string): Promise<string> {
 
 /** Constant-time check of a password against a stored hash; false for any malformed hash. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  // scrypt keys HMAC with the password, and HMAC pads a short key with zero bytes: "pw" and
+  // "pw\0" would derive the same hash. No password holds a NUL (Django's forms refuse them too).
+  if (password.includes("\u0000")) return false;
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
