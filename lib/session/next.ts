@@ -136,17 +136,16 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * or a non-browser client lacks both (and the latter can send Origin).
  * Same-site is not enough: another port of this host is same-site.
  */
-export function isSameOrigin(requestHeaders: Headers): boolean {
-  const site = requestHeaders.get("sec-fetch-site");
+export function isSameOrigin(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
   if (site !== null) return site === "same-origin";
-  const origin = requestHeaders.get("origin");
-  const host = requestHeaders.get("x-forwarded-host")?.split(",")[0].trim() || requestHeaders.get("host");
+  const origin = request.headers.get("origin");
+  const first = (name: string) => request.headers.get(name)?.split(",")[0].trim() || undefined;
+  const host = first("x-forwarded-host") ?? request.headers.get("host");
   if (!origin || !host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false; // "null", or not a URL
-  }
+  // Behind a proxy that terminates TLS, the scheme the browser used is the forwarded one.
+  const scheme = first("x-forwarded-proto") ?? new URL(request.url).protocol.slice(0, -1);
+  return origin === `${scheme}://${host}`;
 }
 
 /** A JSON answer of the session routes: never cached by anyone but this browser. */
@@ -165,7 +164,7 @@ export function withSession<Args extends [Request, ...unknown[]]>(
 ): (...args: Args) => Promise<Response> {
   return async (...args) => {
     const [request] = args;
-    if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request.headers)) {
+    if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
       return jsonAnswer({ error: "Cross-origin requests may not change the session (send it from this site, with its Origin)" }, 403);
     }
     try {

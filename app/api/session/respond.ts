@@ -32,24 +32,33 @@ function bodyLimit(): number {
   return 2 * settings().maxBytes + 65_536;
 }
 
-/** The body's bytes, refused (413) past `limit` without reading further. */
+/**
+ * Past the limit, up to this many times it, the rest of a body is read and
+ * dropped before answering 413: a client still sending would otherwise get
+ * its connection reset instead of the answer. Beyond that it is cut off.
+ */
+const DRAINED_MULTIPLE = 4;
+
+/** The body's bytes, refused (413) past `limit` without keeping more than `limit` of it. */
 async function boundedBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length"));
-  if (declared > limit) throw new BadRequest(413, `Request body too large: ${declared} bytes (at most ${limit})`);
+  const tooLarge = () => new BadRequest(413, `Request body too large: more than ${limit} bytes`);
+  if (declared > DRAINED_MULTIPLE * limit) throw tooLarge();
+  if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limit) {
+    if (size > DRAINED_MULTIPLE * limit) {
       await reader.cancel();
-      throw new BadRequest(413, `Request body too large: more than ${limit} bytes`);
+      throw tooLarge();
     }
-    chunks.push(value);
+    if (size <= limit) chunks.push(value);
   }
+  if (size > limit) throw tooLarge();
   return Buffer.concat(chunks);
 }
 
