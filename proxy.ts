@@ -1,9 +1,8 @@
 import type { NextRequest } from "next/server";
-import { renderWrites, tutorialValuesRequired } from "./app/render-writes";
-import { sessionProxy } from "./lib/session/proxy";
+import { sessions } from "./lib/sessions";
 
 export function proxy(request: NextRequest) {
-  return sessionProxy(request, renderWrites, [tutorialValuesRequired]);
+  return sessions().proxy(request);
 }
 
 // Next reads the matcher at build time and accepts only literals (no variables, no spreads),

@@ -1,6 +1,6 @@
 "use server";
 
-import { getSession } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { PARTS, type PartName } from "./parts";
 
 function choice(formData: FormData, part: PartName): string | null {

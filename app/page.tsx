@@ -1,4 +1,4 @@
-import { getSession } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { saveBuild } from "./actions";
 import { PARTS, type PartName } from "./parts";
 import { shownText } from "./shown";

@@ -1,6 +1,4 @@
-import type { RenderWrite, RequiredData, Session } from "@/lib/session";
-// The errors alone, not the package's entry: this file is also read by the proxy's matcher test, outside Next.
-import { SessionTooLargeError, SessionValueError } from "@/lib/session/errors";
+import { SessionTooLargeError, SessionValueError, type RenderWrite, type RequiredData, type Session } from "@/lib/session";
 
 const VISITS = "num_visits";
 

@@ -1,15 +1,14 @@
 // Side effects of a server process starting: settings checked, migrations and demo data applied.
 import { db } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
-import { requestStore } from "./session/engine";
-import { secrets } from "./session/secret";
-import { startExpirySweep } from "./session/sweep";
-import { settings } from "./session/settings";
+import { readDatabaseSettings } from "./db/settings";
+import { startExpirySweep } from "./session";
+import { sessions } from "./sessions";
 import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";
 
 try {
-  settings();
-  secrets();
+  readDatabaseSettings();
+  sessions();
 } catch (error) {
   console.error(`[session] configuration error: ${(error as Error).message}`);
   process.exit(1);
@@ -33,8 +32,8 @@ async function prepareWhenReachable(): Promise<void> {
 }
 
 await prepareWhenReachable();
-if (settings().engine === "db") {
-  startExpirySweep(requestStore(), settings().sweepInterval, (error) =>
-    console.error(`[session] expiry sweep failed: ${(error as Error).message}`),
-  );
+const { settings, store, hooks } = sessions();
+if (store().writesDuringRender) {
+  // Server-side sessions only: the cookie engine keeps nothing to sweep.
+  startExpirySweep(store(), settings.sweepInterval, (error) => console.error(`[session] expiry sweep failed: ${(error as Error).message}`), hooks);
 }

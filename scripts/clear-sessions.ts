@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { db } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
-import { clearExpiredSessions } from "../lib/session/clear";
-import { requestStore } from "../lib/session/engine";
+import { clearExpiredSessions } from "../lib/session";
+import { sessions } from "../lib/sessions";
 
 await prepareDatabase(db());
 // For this one connection: a 64 MB page cache keeps a batch's index pages between batches,
@@ -13,7 +13,8 @@ if (db().$client.protocol === "file") {
   await db().$client.execute("PRAGMA wal_autocheckpoint = 20000");
 }
 const started = performance.now();
-const deleted = await clearExpiredSessions(requestStore());
+const { store, hooks } = sessions();
+const deleted = await clearExpiredSessions(store(), undefined, hooks);
 const seconds = (performance.now() - started) / 1000;
 const peakMb = peakRssKb() / 1024;
 console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"} in ${seconds.toFixed(2)} s (peak RSS ${peakMb.toFixed(0)} MB).`);

@@ -1,4 +1,5 @@
 // Sign-in on sessions: password hashing, the login/logout session moves, devices. Real libSQL files.
+import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { authenticate } from "../lib/auth/users";
@@ -17,7 +18,7 @@ const JOHN = { id: DEMO_USER.id, username: DEMO_USER.username };
 const OTHER_USER = { id: 456, username: "jane_roe" };
 
 async function rowOf(db: Database, cookie: string | undefined) {
-  const key = (await new LibsqlStore(db, SECRETS).readCookie(cookie))?.key;
+  const key = (await new LibsqlStore(libsqlConnection(db), SECRETS).readCookie(cookie))?.key;
   assert.ok(key, "the cookie opens");
   const result = await db.$client.execute({ sql: "SELECT data, ended_at, user_id FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
   return result.rows[0];
@@ -91,7 +92,7 @@ describe("sign-in, sign-out and devices on sessions", () => {
     ({ db } = await tempDatabase());
     await seedDemoData(db);
     await db.$client.execute({ sql: "INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)", args: [OTHER_USER.id, OTHER_USER.username, await hashPassword("pw")] });
-    engine = { name: "db", store: () => new LibsqlStore(db, SECRETS), serverSide: true, db };
+    engine = { name: "db", store: () => new LibsqlStore(libsqlConnection(db), SECRETS), serverSide: true, db };
   });
   const browser = () => new TestBrowser(engine);
   const signIn = (session: Session, user: User) => signInUser(session, user, db, SECRETS);

@@ -1,12 +1,13 @@
 // One of several processes hammering the same database file (see concurrency.test.ts).
 // argv: url, sealed cookie, worker id, rounds
+import { libsqlConnection } from "../lib/sessions";
 import { openDatabase } from "../lib/db/client";
 import { detachedSession } from "../lib/session/session";
 import { LibsqlStore } from "../lib/session/stores/libsql";
 import { DEFAULT_OPTIONS, SECRETS } from "./harness";
 
 const [url, cookie, worker, rounds] = process.argv.slice(2);
-const store = new LibsqlStore(openDatabase(url), SECRETS);
+const store = new LibsqlStore(libsqlConnection(openDatabase(url)), SECRETS);
 const key = (await store.readCookie(cookie))?.key ?? null;
 const request = () => detachedSession(store, DEFAULT_OPTIONS, key);
 

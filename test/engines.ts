@@ -1,4 +1,4 @@
-import { cookieEngine, inMemoryDatabase, libsqlEngine, SECRETS, type EngineFixture } from "./harness";
+import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, SECRETS, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -13,4 +13,5 @@ export const ENGINES: EngineKind[] = [
   // Statements through the client instead of prepared ones: the path a libSQL server or an embedded replica takes.
   { name: "db (through the client)", serverSide: true, create: () => libsqlEngine(SECRETS, inMemoryDatabase) },
   { name: "cookie", serverSide: false, create: () => cookieEngine() },
+  { name: "memory", serverSide: true, create: () => memoryEngine() },
 ];

@@ -1,5 +1,6 @@
 // Test harness: real libSQL database files in a temp folder, and a "browser"
 // that keeps the session cookie between requests the way a real one does.
+import { libsqlConnection } from "../lib/sessions";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { Session, type SessionOptions, type SessionTransport } from "../lib/sess
 import type { SecretList } from "../lib/session/secret";
 import { CookieStore } from "../lib/session/stores/cookie";
 import { LibsqlStore } from "../lib/session/stores/libsql";
+import { MemoryStore } from "../lib/session/stores/memory";
 import type { SessionStore } from "../lib/session/types";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
@@ -53,8 +55,13 @@ export interface EngineFixture {
 
 export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDatabase): Promise<EngineFixture> {
   const { db } = await open();
-  const store = new LibsqlStore(db, secrets);
+  const store = new LibsqlStore(libsqlConnection(db), secrets);
   return { name: "db (libSQL)", store: () => store, serverSide: true, db };
+}
+
+export async function memoryEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
+  const store = new MemoryStore(secrets);
+  return { name: "memory", store: () => store, serverSide: true };
 }
 
 export async function cookieEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {

@@ -3,11 +3,11 @@ import { describe, it } from "node:test";
 import { cookieAttributes, deletingCookieAttributes } from "../lib/session/cookie";
 import { parseSecrets } from "../lib/session/secret";
 import { ImproperlyConfigured, readSettings } from "../lib/session/settings";
+import { readDatabaseSettings } from "../lib/db/settings";
 
 describe("settings", () => {
   it("has Django's defaults", () => {
     const s = readSettings({});
-    assert.equal(s.databaseUrl, "file:data/sessions.db");
     assert.equal(s.engine, "db");
     assert.equal(s.cookieName, "sessionid");
     assert.equal(s.cookieAge, 1_209_600);
@@ -34,7 +34,7 @@ describe("settings", () => {
       SESSION_EXPIRE_AT_BROWSER_CLOSE: "1",
       SESSION_SAVE_EVERY_REQUEST: "yes",
       SESSION_MAX_BYTES: "1024",
-    });
+    }, ["db", "cookie"]);
     assert.deepEqual(
       [s.engine, s.cookieName, s.cookieAge, s.cookieDomain, s.cookiePath, s.cookieSecure, s.cookieHttpOnly, s.cookieSameSite],
       ["cookie", "sid", 60, "example.com", "/app", true, false, "Strict"],
@@ -124,10 +124,11 @@ describe("database location (no libSQL server can run here: the configuration is
     assert.equal(config.syncInterval, 60);
   });
 
-  it("settings read DATABASE_URL, DATABASE_AUTH_TOKEN, DATABASE_SYNC_URL and refuse what cannot work", () => {
-    const s = readSettings({ DATABASE_URL: "file:r.db", DATABASE_SYNC_URL: "libsql://p.example", DATABASE_AUTH_TOKEN: "x" });
-    assert.deepEqual([s.databaseUrl, s.databaseSyncUrl, s.databaseAuthToken, s.databaseSyncInterval], ["file:r.db", "libsql://p.example", "x", 60]);
-    assert.throws(() => readSettings({ DATABASE_URL: "postgres://x" }), /DATABASE_URL/);
-    assert.throws(() => readSettings({ DATABASE_URL: "libsql://a", DATABASE_SYNC_URL: "libsql://b" }), /DATABASE_SYNC_URL/);
+  it("the database reads its own DATABASE_URL, DATABASE_AUTH_TOKEN, DATABASE_SYNC_URL and refuses what cannot work", () => {
+    const s = readDatabaseSettings({ DATABASE_URL: "file:r.db", DATABASE_SYNC_URL: "libsql://p.example", DATABASE_AUTH_TOKEN: "x" });
+    assert.deepEqual(s, { url: "file:r.db", syncUrl: "libsql://p.example", authToken: "x", syncIntervalSeconds: 60 });
+    assert.equal(readDatabaseSettings({}).url, "file:data/sessions.db");
+    assert.throws(() => readDatabaseSettings({ DATABASE_URL: "postgres://x" }), /DATABASE_URL/);
+    assert.throws(() => readDatabaseSettings({ DATABASE_URL: "libsql://a", DATABASE_SYNC_URL: "libsql://b" }), /DATABASE_SYNC_URL/);
   });
 });

@@ -1,5 +1,6 @@
 // The per-request statements: prepared once on a local file, run by the client elsewhere,
 // and a failed one (SQLITE_BUSY) does not leave later writes uncommitted.
+import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client";
@@ -19,22 +20,22 @@ describe("per-request statements", () => {
     };
     await visit();
     await visit(); // the first visit has no row to load
-    const kept = engine.db!.$statements.prepared;
+    const kept = (engine.store() as LibsqlStore).statements.prepared;
     assert.ok(kept >= 3, `load, increment and save are kept (${kept})`);
     for (let i = 0; i < 20; i++) await visit();
-    assert.equal(engine.db!.$statements.prepared, kept, "the same statements serve every later visit");
+    assert.equal((engine.store() as LibsqlStore).statements.prepared, kept, "the same statements serve every later visit");
     assert.equal(await (await b.request()).get("visits"), 22);
   });
 
   it("keeps a bounded number of statements however many shapes a save takes", async () => {
     const { db } = await tempDatabase();
-    const store = new LibsqlStore(db, SECRETS);
+    const store = new LibsqlStore(libsqlConnection(db), SECRETS);
     const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     for (let n = 1; n <= 150; n++) {
       const set = Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
       assert.equal(await store.save("a-key", { set, removed: n > 1 ? [`k${n - 1}`] : [], replaceAll: false }, ctx), "saved");
     }
-    assert.ok(db.$statements.prepared <= 64, `${db.$statements.prepared} kept`);
+    assert.ok(store.statements.prepared <= 64, `${store.statements.prepared} kept`);
     const loaded = await store.load("a-key");
     assert.ok(loaded.state === "live");
     assert.equal(Object.keys(loaded.data).length, 149, "150 keys set in one save (more than SQLite's 127 function arguments), the last removed");
@@ -45,12 +46,12 @@ describe("per-request statements", () => {
     const b = new TestBrowser(engine);
     assert.equal(await (await b.request()).increment("n"), 1);
     assert.equal(await (await b.request()).increment("n", 2), 3);
-    assert.equal(engine.db!.$statements.prepared, 0);
+    assert.equal((engine.store() as LibsqlStore).statements.prepared, 0);
   });
 
   it("a statement that failed with SQLITE_BUSY does not leave later writes uncommitted", async () => {
     const { db, url } = await tempDatabase();
-    const store = new LibsqlStore(db, SECRETS);
+    const store = new LibsqlStore(libsqlConnection(db), SECRETS);
     const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     assert.equal(await store.increment("a-key", "n", 1, ctx), 1);
     const other = createClient({ url });

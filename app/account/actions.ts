@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
 import { signOut } from "@/lib/auth/sign-in";
-import { getSession } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { DEVICES_PATH } from "./paths";
 
 export async function signOutAction(): Promise<void> {

@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { getSession } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { shownText } from "../shown";
 
 export default async function GetSessionPage() {

@@ -1,4 +1,4 @@
-import { runRenderWrite } from "@/lib/session";
+import { runRenderWrite } from "@/lib/sessions";
 import { storeGreeting } from "../render-writes";
 import { shownText } from "../shown";
 

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import { catalogueCounts } from "@/lib/db/catalogue";
-import { pageStorage, runRenderWrite } from "@/lib/session";
+import { pageStorage, runRenderWrite } from "@/lib/sessions";
 import { countVisit } from "../render-writes";
 import { Catalogue } from "./catalogue";
 import { Visits } from "./visits";

@@ -1,7 +1,8 @@
 "use server";
 
 import { refresh } from "next/cache";
-import { getSession, SessionTooLargeError } from "@/lib/session";
+import { SessionTooLargeError } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { InputError, OPERATIONS } from "./operations";
 import { ECHO_MAX_CHARS, formText, isOp, type Fields, type PlaygroundResult } from "./shared";
 

@@ -1,4 +1,4 @@
-import { getSession, settings } from "@/lib/session";
+import { getSession, sessions } from "@/lib/sessions";
 import { describe } from "./shared";
 import { ValueText } from "./value-text";
 
@@ -21,7 +21,7 @@ export async function LiveView() {
   const session = await getSession();
   const items = await session.items();
   const bytes = await session.byteSize();
-  const { maxBytes } = settings();
+  const { maxBytes } = sessions().settings;
   const key = session.sessionKey;
   const expires = session.getExpiryDate();
   const age = session.getExpiryAge();

@@ -1,6 +1,5 @@
 import "server-only";
-import type { Session } from "@/lib/session";
-import { assertValidKey } from "@/lib/session/validate";
+import { assertValidKey, type Session } from "@/lib/session";
 import { describe, formText, parseValue, withArticle, type Op, type Shown } from "./shared";
 
 /** Input the playground refuses with a message; the session is left as it was. */

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { settings } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
 import { PlaygroundForms } from "./forms";
 import { LiveView } from "./live-view";
 
@@ -12,7 +12,7 @@ export default function PlaygroundPage() {
       <p>
         Every method of the session API, one button each: see what it returns and what the session holds afterwards.
       </p>
-      <PlaygroundForms maxBytes={settings().maxBytes} />
+      <PlaygroundForms maxBytes={sessions().settings.maxBytes} />
       <LiveView />
     </>
   );

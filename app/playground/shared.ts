@@ -1,5 +1,5 @@
 // Shared by the server (actions, live view) and the client forms: no server imports here.
-import type { JsonValue } from "@/lib/session/types";
+import type { JsonValue } from "@/lib/session";
 
 /** The playground's operations, each one submit button's `op` value, with the button's label. */
 export const OP_LABELS = {

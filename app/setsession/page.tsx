@@ -1,4 +1,4 @@
-import { runRenderWrite } from "@/lib/session";
+import { runRenderWrite } from "@/lib/sessions";
 import { setTutorialValues } from "../render-writes";
 
 export default async function SetSessionPage() {

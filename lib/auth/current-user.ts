@@ -1,9 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { db } from "../db/client";
-import { localPath } from "../session/local-path";
-import { getSession } from "../session/next";
-import { secrets } from "../session/secret";
+import { localPath } from "../session";
+import { getSession, sessions } from "../sessions";
 import { signedInUser, signIn } from "./sign-in";
 import type { User } from "./users";
 
@@ -12,12 +11,12 @@ export const ACCOUNT_PATH = "/account";
 
 /** The signed-in user of this request, or null (Django's get_user: see signedInUser). */
 export async function currentUser(): Promise<User | null> {
-  return signedInUser(await getSession(), db(), secrets());
+  return signedInUser(await getSession(), db(), sessions().secrets);
 }
 
 /** Signs the user into this request's session (a server action). */
 export async function signInCurrentSession(user: User): Promise<void> {
-  await signIn(await getSession(), user, db(), secrets());
+  await signIn(await getSession(), user, db(), sessions().secrets);
 }
 
 /** The signed-in user, or a redirect to the login page that comes back to `returnTo` afterwards. */

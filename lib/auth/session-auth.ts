@@ -1,5 +1,5 @@
+import { type SecretList } from "../session";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { SecretList } from "../session/secret";
 
 /** Reserved session keys of a sign-in (Django's names): no client-facing surface can write them. */
 export const AUTH_USER_ID = "_auth_user_id";

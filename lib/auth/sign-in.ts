@@ -1,9 +1,7 @@
+import { SessionTooLargeError, type Session, type SecretList } from "../session";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
-import { SessionTooLargeError } from "../session/errors";
-import type { Session } from "../session/session";
-import type { SecretList } from "../session/secret";
 import { AUTH_USER_HASH, AUTH_USER_ID, sessionAuthHash, sessionAuthHashMatches } from "./session-auth";
 import type { User } from "./users";
 

@@ -2,12 +2,18 @@ import { createClient, type Client, type Config } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { settings } from "../session/settings";
 import * as schema from "./schema";
-import { statementsFor, type Statements } from "./statements";
+import { readDatabaseSettings } from "./settings";
 
-/** Drizzle over the client, and the per-request statements (see statements.ts) beside it. */
-export type Database = LibSQLDatabase<typeof schema> & { $client: Client; $statements: Statements };
+/** How a plain local database file is opened, for a driver that opens it directly (the session store's prepared statements). */
+export interface LocalFile {
+  file: string;
+  busyTimeoutMs: number;
+  pragmas: readonly string[];
+}
+
+/** Drizzle over the client; `$local` when the database is a plain local file. */
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client; $local?: LocalFile };
 
 /** How long a local write waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -74,7 +80,7 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   const config = clientConfig(typeof location === "string" ? { url: location } : location);
   if (!config.url.startsWith("file:")) {
     const client = createClient(config);
-    return Object.assign(drizzle(client, { schema }), { $client: client, $statements: statementsFor(client, undefined) });
+    return Object.assign(drizzle(client, { schema }), { $client: client });
   }
 
   const path = config.url.slice("file:".length).split("?")[0];
@@ -89,20 +95,18 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   };
   void configure().catch(() => {});
   const guarded = reopenAfterFailure(client, configure);
-  const local = file ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas } : undefined;
-  return Object.assign(drizzle(guarded, { schema }), { $client: guarded, $statements: statementsFor(guarded, local) });
+  const $local: LocalFile | undefined = file ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas } : undefined;
+  return Object.assign(drizzle(guarded, { schema }), { $client: guarded, ...($local ? { $local } : {}) });
 }
 
-const globalForDb = globalThis as typeof globalThis & { __sessionDb?: Database };
+const globalForDb = globalThis as typeof globalThis & { __appDb?: Database };
 
-/** The process's database, opened on first use from DATABASE_URL (and DATABASE_SYNC_URL). */
+/**
+ * The process's database, opened on first use from DATABASE_URL (and
+ * DATABASE_SYNC_URL). On globalThis: Next loads the proxy and the pages as
+ * separate bundles in one process, and they share one connection.
+ */
 export function db(): Database {
-  const s = settings();
-  globalForDb.__sessionDb ??= openDatabase({
-    url: s.databaseUrl,
-    authToken: s.databaseAuthToken,
-    syncUrl: s.databaseSyncUrl,
-    syncIntervalSeconds: s.databaseSyncInterval,
-  });
-  return globalForDb.__sessionDb;
+  globalForDb.__appDb ??= openDatabase(readDatabaseSettings());
+  return globalForDb.__appDb;
 }

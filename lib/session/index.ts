@@ -1,14 +1,39 @@
+// The session library's core, free of Next.js: the session object, its types and errors, the one
+// validation path, the cookie codec, settings and secrets parsing, and the stores. The Next.js
+// glue (createSessions) is the other entry point, "lib/session/next".
 export { Session, detachedSession, type SessionOptions, type SessionTransport } from "./session";
-export type { JsonValue, SessionData, SessionStore, SessionChange, LoadResult, WriteResult, UserSessionInfo } from "./types";
+export type {
+  JsonValue,
+  SessionData,
+  SessionStore,
+  SessionChange,
+  LoadResult,
+  WriteResult,
+  WriteContext,
+  UserSessionInfo,
+  UserSessions,
+  SessionHooks,
+  SessionEventInfo,
+} from "./types";
 export {
   SessionTooLargeError,
   SessionValueError,
   SessionKeyError,
   SessionInterruptedError,
+  SessionKeyRequiredError,
   SessionStoreUnavailableError,
   SessionEngineUnsupportedError,
 } from "./errors";
-export { settings, readSettings, ImproperlyConfigured, type SessionSettings } from "./settings";
-export { getSession, withSession, isPrefetch, runRenderWrite, pageStorage, renewSessionKey, storageUnavailable } from "./next";
+export { assertValidKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
+export { readSettings, ImproperlyConfigured, type SessionSettings, type SameSite } from "./settings";
+export { parseSecrets, type SecretList } from "./secret";
+export { keyFromCookie, sealKey } from "./cookie";
+export { hashKey, newSessionKey } from "./keys";
 export { localPath } from "./local-path";
+export { isUnavailability } from "./availability";
 export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
+export { clearExpiredSessions, CLEAR_BATCH_SIZE } from "./clear";
+export { startExpirySweep } from "./sweep";
+export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";
+export { CookieStore } from "./stores/cookie";
+export { MemoryStore } from "./stores/memory";

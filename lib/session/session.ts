@@ -1,6 +1,6 @@
 import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
-import type { JsonValue, SessionChange, SessionKey, SessionStore, UserSessionInfo, UserSessions, ValueOf, WriteContext } from "./types";
+import { runHook, type JsonValue, type SessionChange, type SessionHooks, type SessionKey, type SessionStore, type UserSessionInfo, type UserSessions, type ValueOf, type WriteContext } from "./types";
 import { assertChange, assertIncrement, assertIncrementResult, assertReservedKey, ownCopy, putOwn, RESERVED_PREFIX, type Writer } from "./validate";
 
 /** Where the session's cookie goes: the Next.js glue, or a test double of it. */
@@ -25,6 +25,7 @@ export interface SessionOptions {
   maxBytes: number;
   /** Seconds after creation when the session ends however active; 0 = no limit. */
   absoluteAge?: number;
+  hooks?: SessionHooks;
 }
 
 /** Reserved keys (see validate.ts), as in Django: kept with the data, never listed by keys()/items(). */
@@ -61,6 +62,10 @@ export class Session {
   private key: string | null;
   private data: Data | null = null;
   private keyEnded = false;
+  /** For the `created` hook: a key issued in this request, or one that loaded with no data. */
+  private issuedKey = false;
+  private loadedEmpty = false;
+  private createdReported = false;
   private changedKeys = new Set<string>();
   private replaceAll = false;
 
@@ -85,6 +90,7 @@ export class Session {
     if (tooOld) await this.store.end(this.key); // SESSION_ABSOLUTE_AGE: sign in again, however active
     this.keyEnded = result.state === "ended" || tooOld;
     this.data = result.state === "live" && !tooOld ? result.data : {};
+    this.loadedEmpty = Object.keys(this.data).length === 0;
     return this.data;
   }
 
@@ -245,6 +251,7 @@ export class Session {
       await this.replaceDeadKey();
       value = (await this.store.increment(this.key!, key, by, this.writeContext())) as number;
     }
+    this.storedData();
     if (this.data) putOwn<JsonValue>(this.data, key, value);
     this.accessed = true;
     this.modified = true;
@@ -257,6 +264,7 @@ export class Session {
   /** Deletes the data and the row, ends the key and deletes the cookie: logout. */
   async flush(): Promise<void> {
     if (this.key) await this.store.end(this.key);
+    runHook(this.options.hooks?.flushed, this.eventInfo());
     if (this.transport.hadCookie && this.transport.writable) await this.transport.deleteCookie();
     this.key = null;
     this.data = {};
@@ -274,6 +282,7 @@ export class Session {
     this.key = newSessionKey();
     this.keyEnded = false;
     await this.store.cycle(oldKey, this.key, data, this.writeContext());
+    runHook(this.options.hooks?.rotated, this.eventInfo());
     this.changedKeys.clear();
     this.replaceAll = false;
     this.accessed = true;
@@ -339,7 +348,9 @@ export class Session {
   /** Ends every other session of the user ("sign out other devices"); returns how many. */
   async endOtherUserSessions(userId: number): Promise<number> {
     const users = this.userSessionsOrThrow();
-    return this.key ? users.endOthers(userId, this.key) : 0;
+    const count = this.key ? await users.endOthers(userId, this.key) : 0;
+    if (count > 0) runHook(this.options.hooks?.endedElsewhere, { ...this.eventInfo(), count });
+    return count;
   }
 
   // --- test cookie ----------------------------------------------------------
@@ -370,6 +381,22 @@ export class Session {
 
   // --- saving ----------------------------------------------------------------
 
+  /** Data is now stored under the key: the first time, that is a session created. */
+  private storedData(): void {
+    if (this.keyWasEmpty()) runHook(this.options.hooks?.created, this.eventInfo());
+    this.createdReported = true;
+  }
+
+  private eventInfo() {
+    return { userAgent: this.transport.userAgent };
+  }
+
+  /** Whether this request's key held no data before it (issued here or by the proxy, or loaded empty). */
+  private keyWasEmpty(): boolean {
+    if (this.createdReported) return false;
+    return this.issuedKey || !!this.transport.keyIsNew || (this.data !== null && this.loadedEmpty);
+  }
+
   private writeContext(): WriteContext {
     return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, maxBytes: this.options.maxBytes };
   }
@@ -397,12 +424,16 @@ export class Session {
     if (this.keyEnded) return this.replaceDeadKey();
     if (!this.transport.writable) throw new SessionKeyRequiredError();
     this.key = newSessionKey();
+    this.issuedKey = true;
+    this.createdReported = false;
   }
 
   /** The key died in another request: carry on under a fresh key, never the dead one. */
   private async replaceDeadKey(): Promise<void> {
     if (!this.transport.writable) throw new SessionInterruptedError();
     this.key = newSessionKey();
+    this.issuedKey = true;
+    this.createdReported = false;
     this.keyEnded = false;
     // The fresh session holds only what this request itself wrote.
     this.replaceAll = false;
@@ -425,6 +456,7 @@ export class Session {
     }
     this.changedKeys.clear();
     this.replaceAll = false;
+    if (result === "saved") this.storedData();
     if (result === "emptied") {
       if (this.transport.hadCookie && this.transport.writable) await this.transport.deleteCookie();
       return;

@@ -1,18 +1,13 @@
 /**
- * Settings, read from the environment once (Django's names and defaults).
- * A bad value stops start-up with a message naming the variable.
+ * The session's settings under Django's names and defaults, parsed from an
+ * environment the app passes in (the library reads none by itself). A bad
+ * value throws ImproperlyConfigured naming the variable.
  */
 export type SameSite = "Strict" | "Lax" | "None";
-export type EngineName = "db" | "cookie";
 
 export interface SessionSettings {
-  databaseUrl: string;
-  databaseAuthToken: string | undefined;
-  /** A libSQL primary to replicate from: DATABASE_URL (a file) becomes its embedded replica. */
-  databaseSyncUrl: string | undefined;
-  /** Seconds between background syncs of an embedded replica; 0 = sync only on writes/reads as the client does. */
-  databaseSyncInterval: number;
-  engine: EngineName;
+  /** SESSION_ENGINE: which store the app's composition root builds (it checks the name against its list). */
+  engine: string;
   cookieName: string;
   cookieAge: number;
   cookieDomain: string | undefined;
@@ -83,13 +78,10 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   return match;
 }
 
-export function readSettings(env: Env = process.env): SessionSettings {
+/** The settings an environment gives; `engines` lists the SESSION_ENGINE names the app offers. */
+export function readSettings(env: Env, engines: readonly string[] = ["db"]): SessionSettings {
   const settings: SessionSettings = {
-    databaseUrl: text(env, "DATABASE_URL", "file:data/sessions.db"),
-    databaseAuthToken: optionalText(env, "DATABASE_AUTH_TOKEN"),
-    databaseSyncUrl: optionalText(env, "DATABASE_SYNC_URL"),
-    databaseSyncInterval: wholeSeconds(env, "DATABASE_SYNC_INTERVAL", 60),
-    engine: oneOf(env, "SESSION_ENGINE", ["db", "cookie"] as const, "db"),
+    engine: oneOf(env, "SESSION_ENGINE", engines, engines[0]),
     cookieName: text(env, "SESSION_COOKIE_NAME", "sessionid"),
     cookieAge: positiveInt(env, "SESSION_COOKIE_AGE", 1_209_600),
     cookieDomain: optionalText(env, "SESSION_COOKIE_DOMAIN"),
@@ -107,12 +99,6 @@ export function readSettings(env: Env = process.env): SessionSettings {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_NAME is not a valid cookie name: ${JSON.stringify(settings.cookieName)}`);
   }
-  if (!/^(file:|libsql:|https?:|wss?:)/.test(settings.databaseUrl)) {
-    throw new ImproperlyConfigured(`DATABASE_URL must be file:, libsql://, http(s):// or ws(s)://, got ${JSON.stringify(settings.databaseUrl)}`);
-  }
-  if (settings.databaseSyncUrl && !settings.databaseUrl.startsWith("file:")) {
-    throw new ImproperlyConfigured("DATABASE_SYNC_URL needs DATABASE_URL to be a local file: (the embedded replica)");
-  }
   if (!settings.cookiePath.startsWith("/")) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_PATH must start with "/", got ${JSON.stringify(settings.cookiePath)}`);
   }
@@ -122,10 +108,3 @@ export function readSettings(env: Env = process.env): SessionSettings {
   return settings;
 }
 
-let cached: SessionSettings | undefined;
-
-/** The process's settings, validated on first use. */
-export function settings(): SessionSettings {
-  cached ??= readSettings();
-  return cached;
-}

@@ -1,4 +1,4 @@
-import type { SessionStore } from "./types";
+import { runHook, type SessionHooks, type SessionStore } from "./types";
 
 /** Rows one sweep deletes at most: a short write, whatever the table's size. */
 export const SWEEP_BATCH = 1000;
@@ -9,13 +9,19 @@ export const SWEEP_BATCH = 1000;
  * clearsessions; `npm run sessions:clear` still does a full pass).
  * Returns a function that stops it.
  */
-export function startExpirySweep(store: SessionStore, intervalSeconds: number, onError: (error: unknown) => void): () => void {
+export function startExpirySweep(
+  store: SessionStore,
+  intervalSeconds: number,
+  onError: (error: unknown) => void,
+  hooks: SessionHooks = {},
+): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
-      await store.clearExpired(SWEEP_BATCH);
+      const count = await store.clearExpired(SWEEP_BATCH);
+      if (count > 0) runHook(hooks.swept, { count });
     } catch (error) {
       onError(error);
     } finally {

@@ -76,6 +76,38 @@ export interface SessionStore {
   readonly users?: UserSessions;
 }
 
+/** What a lifecycle hook is told: never the key, only what a security log may keep. */
+export interface SessionEventInfo {
+  userAgent?: string;
+}
+
+/**
+ * Lifecycle hooks (the factory's `hooks` option), called after the change is
+ * stored. A hook that throws is logged and ignored: it cannot fail a request.
+ */
+export interface SessionHooks {
+  /** A session stored data for the first time under its key. */
+  created?(info: SessionEventInfo): void;
+  /** cycleKey(): the data moved to a new key (sign-in), the old key is dead. */
+  rotated?(info: SessionEventInfo): void;
+  /** flush(): the data and the key are gone (sign-out). */
+  flushed?(info: SessionEventInfo): void;
+  /** A user's other sessions were ended from this one ("sign out other devices"). */
+  endedElsewhere?(info: SessionEventInfo & { count: number }): void;
+  /** Expired sessions were deleted (the background sweep, sessions:clear). */
+  swept?(info: { count: number }): void;
+}
+
+/** Runs a hook without letting it fail the caller. */
+export function runHook<A>(hook: ((arg: A) => void) | undefined, arg: A): void {
+  if (!hook) return;
+  try {
+    hook(arg);
+  } catch (error) {
+    console.error("[session] a lifecycle hook failed:", error);
+  }
+}
+
 /** One live session of a user, as a device list shows it. Never the key itself. */
 export interface UserSessionInfo {
   /** A short, non-secret handle for the session (a prefix of its key's hash). */

@@ -69,8 +69,8 @@ async function storeFigures(): Promise<void> {
     report({ name: `store-ops ${op}`, value: `${fmt(perSecond)}/s at ${label} (${fmt(perSecond / raw, 2)} × raw-lookup)`, goal: "" });
   }
   report({ name: "raw-lookup", value: `${fmt(raw)}/s (bare primary-key SELECT, through the same prepared statements)`, goal: "" });
-  for (const { db } of [big, small]) {
-    db.$statements.close();
+  for (const { db, store } of [big, small]) {
+    store.statements.close();
     db.$client.close();
   }
 }

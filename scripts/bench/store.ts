@@ -1,14 +1,13 @@
 // Store figures, straight through lib/session (no HTTP): operations per second at a
 // table size, and a bare primary-key SELECT through the same client as the yardstick.
+import { hashKey, newSessionKey, detachedSession, LibsqlStore } from "../../lib/session";
+import { libsqlConnection } from "../../lib/sessions";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
-import { hashKey, newSessionKey } from "../../lib/session/keys";
-import { detachedSession } from "../../lib/session/session";
-import { LibsqlStore } from "../../lib/session/stores/libsql";
 
 const SECRETS = ["benchmark-secret-not-for-production-0123456789"] as const;
 const OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
@@ -46,7 +45,7 @@ export async function storeFixture(rows: number): Promise<StoreFixture> {
   const db = openDatabase(`file:${tempDbFile(`store-${rows}`)}`);
   await prepareDatabase(db);
   await fillRows(db, rows - HOT_SESSIONS, false);
-  const store = new LibsqlStore(db, [...SECRETS] as [string]);
+  const store = new LibsqlStore(libsqlConnection(db), [...SECRETS] as [string]);
   const keys = Array.from({ length: HOT_SESSIONS }, () => newSessionKey());
   for (const key of keys) await session(store, key).increment("n");
   return { db, store, keys, rows };
@@ -60,7 +59,7 @@ async function runOnce(f: StoreFixture, op: StoreOp, i: number): Promise<void> {
   const slot = i % f.keys.length;
   const key = f.keys[slot];
   if (op === "raw-lookup") {
-    await f.db.$statements.all("SELECT data FROM sessions WHERE key_hash = :keyHash", { keyHash: hashKey(key) });
+    await f.store.statements.all("SELECT data FROM sessions WHERE key_hash = :keyHash", { keyHash: hashKey(key) });
   } else if (op === "load+save") {
     const s = session(f.store, key);
     await s.get("n");

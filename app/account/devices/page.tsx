@@ -1,6 +1,7 @@
 import { requireUser } from "@/lib/auth/current-user";
 import { describeUserAgent } from "@/lib/auth/user-agent";
-import { getSession, SessionEngineUnsupportedError, type UserSessionInfo } from "@/lib/session";
+import { SessionEngineUnsupportedError, type UserSessionInfo } from "@/lib/session";
+import { getSession } from "@/lib/sessions";
 import { signOutOtherDevicesAction } from "../actions";
 import { DEVICES_PATH } from "../paths";
 

@@ -1,4 +1,5 @@
-import { SessionTooLargeError, settings, type Session } from "@/lib/session";
+import { SessionTooLargeError, type Session } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
 
 /** The session as JSON, for the route handlers under /api/session (reserved keys are never listed). */
 export async function sessionJson(session: Session): Promise<Response> {
@@ -29,7 +30,7 @@ export function badRequest(error: unknown): Response {
 
 /** Room for a body carrying a value up to SESSION_MAX_BYTES (JSON escaping can double it). */
 function bodyLimit(): number {
-  return 2 * settings().maxBytes + 65_536;
+  return 2 * sessions().settings.maxBytes + 65_536;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { withSession, type JsonValue } from "@/lib/session";
+import type { JsonValue } from "@/lib/session";
+import { withSession } from "@/lib/sessions";
 import { BadRequest, badRequest, jsonBody, sessionJson } from "./respond";
 
 /** The session's items as JSON. */

@@ -1,1 +1,3 @@
-export { renewSessionKey as GET } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
+
+export const GET = (request: Request) => sessions().renewRoute(request);

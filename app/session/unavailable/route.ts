@@ -1,1 +1,3 @@
-export { storageUnavailable as GET } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
+
+export const GET = (request: Request) => sessions().unavailableRoute(request);

@@ -1,8 +1,9 @@
 import { SessionTooLargeError } from "../errors";
+import type { Client } from "@libsql/client";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import type { SqlArgs } from "../../db/statements";
-import { sessions } from "../../db/schema";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { sessions } from "./libsql-schema";
+import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./libsql-statements";
 import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
@@ -64,10 +65,12 @@ const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE
 
 /** Refuses (no row returned) a value that is not a whole number, a count that would not stay exact, a payload past the limit. */
 const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
-  VALUES (:keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent)
+  SELECT :keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent
+  WHERE length(CAST(json_object(:field, :by) AS BLOB)) <= :maxBytes
   ON CONFLICT (key_hash) DO UPDATE SET
     data = ${COUNTED_DATA},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
+    user_id = CASE WHEN expires_at > :now THEN user_id END,
     expires_at = ${MOVED_EXPIRY},
     updated_at = excluded.updated_at
   WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') = 'integer'
@@ -140,13 +143,26 @@ function upsertArgs(keyHash: string, ctx: WriteContext): SqlArgs {
  * write is a single statement (or one batch), never an interactive
  * transaction, so SQLITE_BUSY cannot leave a half-open transaction behind.
  */
+/** What the store runs on: a libSQL client, and for a plain local file how to open it directly. */
+export interface LibsqlConnection {
+  client: Client;
+  /** A plain local database file (not a replica, not :memory:): per-request statements are prepared on it. */
+  local?: LocalFile;
+}
+
 export class LibsqlStore implements SessionStore {
   readonly writesDuringRender = true;
+  private readonly db: LibSQLDatabase;
+  /** The per-request statements (load, save, increment), prepared where the driver allows. */
+  readonly statements: Statements;
 
   constructor(
-    private readonly db: Database,
+    connection: LibsqlConnection,
     private readonly secrets: SecretList,
-  ) {}
+  ) {
+    this.db = drizzle(connection.client);
+    this.statements = statementsFor(connection.client, connection.local);
+  }
 
   readCookie(value: string | undefined): Promise<CookieContents | null> {
     return readKeyCookie(value, this.secrets);
@@ -157,7 +173,7 @@ export class LibsqlStore implements SessionStore {
   }
 
   private async stored(keyHash: string): Promise<StoredSession | undefined> {
-    const [row] = await this.db.$statements.all<StoredSession>(LOAD_SQL, { keyHash });
+    const [row] = await this.statements.all<StoredSession>(LOAD_SQL, { keyHash });
     return row;
   }
 
@@ -179,34 +195,33 @@ export class LibsqlStore implements SessionStore {
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
     const keyHash = hashKey(key);
     const args = upsertArgs(keyHash, ctx);
-    args.inserted = JSON.stringify(change.set);
+    // A key both set and removed ends up removed, on a new row as on an existing one (json_remove runs after json_set).
+    const removed = new Set(change.removed);
+    args.inserted = JSON.stringify(Object.fromEntries(Object.entries(change.set).filter(([k]) => !removed.has(k))));
     const set = Object.entries(change.set);
     if (!change.replaceAll && isFlat(set.length, change.removed.length)) {
       set.forEach(([k, v], i) => ((args[`p${i}`] = jsonPath(k)), (args[`v${i}`] = JSON.stringify(v))));
       change.removed.forEach((k, i) => (args[`r${i}`] = jsonPath(k)));
     } else if (!change.replaceAll) {
-      // As in the flat statement, where json_remove runs after json_set: a key both set and removed ends up removed.
-      const removed = new Set(change.removed);
-      args.inserted = JSON.stringify(Object.fromEntries(set.filter(([k]) => !removed.has(k))));
       args.touched = JSON.stringify([...set.map(([k]) => k), ...change.removed]);
     }
     const setsUserId = change.replaceAll || USER_ID_KEY in change.set || change.removed.includes(USER_ID_KEY);
     args.userId = setsUserId ? userIdOf(change.set) : null;
 
     const sql = saveSql(set.length, change.removed.length, change.replaceAll, setsUserId);
-    const rows = await this.db.$statements.all<{ data: string }>(sql, args);
+    const rows = await this.statements.all<{ data: string }>(sql, args);
     if (rows.length === 0) return "interrupted";
     if (rows[0].data !== "{}") return "saved";
-    await this.db.$statements.all(DELETE_EMPTIED_SQL, { keyHash });
+    await this.statements.all(DELETE_EMPTIED_SQL, { keyHash });
     return "emptied";
   }
 
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
     const keyHash = hashKey(key);
     const args = { ...upsertArgs(keyHash, ctx), field, path: jsonPath(field), by: numberParam(by) };
-    const [updated] = await this.db.$statements.all<{ value: number }>(INCREMENT_LIVE_SQL, args);
+    const [updated] = await this.statements.all<{ value: number }>(INCREMENT_LIVE_SQL, args);
     if (updated) return Number(updated.value);
-    const [upserted] = await this.db.$statements.all<{ value: number }>(INCREMENT_SQL, args);
+    const [upserted] = await this.statements.all<{ value: number }>(INCREMENT_SQL, args);
     if (upserted) return Number(upserted.value);
     // Refused: say why, from the row as it is now.
     const row = await this.stored(keyHash);
@@ -284,7 +299,9 @@ export class LibsqlStore implements SessionStore {
       const result = await this.db
         .update(sessions)
         .set({ endedAt: Date.now(), data: "{}", userId: null })
-        .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt), ne(sessions.keyHash, hashKey(keepKey))));
+        .where(
+          and(eq(sessions.userId, userId), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now()), ne(sessions.keyHash, hashKey(keepKey))),
+        );
       return result.rowsAffected;
     },
   };

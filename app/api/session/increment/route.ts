@@ -1,4 +1,4 @@
-import { withSession } from "@/lib/session";
+import { withSession } from "@/lib/sessions";
 import { BadRequest, badRequest, jsonBody } from "../respond";
 
 /** `{ "key": "n", "by": 1 }`: one atomic increment by a whole number; answers the new value. */

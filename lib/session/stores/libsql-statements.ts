@@ -29,13 +29,13 @@ class PreparedStatements implements Statements {
   private connection: Connection | undefined;
   private readonly cache = new Map<string, Prepared>();
 
-  constructor(private readonly local: LocalConnection) {}
+  constructor(private readonly local: LocalFile) {}
 
   async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
     try {
       return this.statement(sql).all(args) as Row[];
     } catch (error) {
-      // As with the client (see client.ts): after a failure start from a fresh connection,
+      // As with the client (lib/db/client.ts reopens it too): after a failure start from a fresh connection,
       // which also picks up a database file that was replaced.
       this.close();
       throw error;
@@ -99,13 +99,13 @@ class ClientStatements implements Statements {
 }
 
 /** How to open a connection to a local database file, as the client's own is set up. */
-export interface LocalConnection {
+export interface LocalFile {
   file: string;
   busyTimeoutMs: number;
-  pragmas: string[];
+  pragmas: readonly string[];
 }
 
 /** Prepared statements on a plain local file; the client's own execute anywhere else. */
-export function statementsFor(client: Client, local: LocalConnection | undefined): Statements {
+export function statementsFor(client: Client, local: LocalFile | undefined): Statements {
   return local ? new PreparedStatements(local) : new ClientStatements(client);
 }

@@ -1,30 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { storeRecentlyFailed } from "./availability";
-import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "./cookie";
-import { requestStore, sessionOptions } from "./engine";
-import { hashKey, newSessionKey } from "./keys";
-import { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
-import { Session, type SessionTransport } from "./session";
-import { settings } from "./settings";
-import { storageUnavailableResponse } from "./unavailable";
-
-/** Set on every request the proxy handles: where to come back to after a key renewal. */
-export const RETURN_TO_HEADER = "x-session-return-to";
-/** Set when the proxy issued the request's key itself, so the page skips loading it. */
-export const NEW_KEY_HEADER = "x-session-new-key";
-/**
- * Set by the proxy, for SESSION_REFRESH_INTERVAL, naming the engine. Running
- * a proxy at all costs Next about 15% of a small page's throughput, so the
- * app's proxy matcher skips requests that carry this cookie: the proxy runs
- * for a browser's first request, once per refresh interval, and (with the
- * cookie engine) on the pages that write while rendering.
- */
-export const CHECKED_COOKIE = "session_checked";
-
-/** The header value that marks `key` as issued for this request (a client cannot know it: keys are sealed). */
-export function newKeyMark(key: string): string {
-  return hashKey(key).slice(0, 16);
-}
+import { storeRecentlyFailed } from "../availability";
+import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "../cookie";
+import { newSessionKey } from "../keys";
+import { MISSING_DATA_HEADER } from "../render-write";
+import { Session, type SessionOptions, type SessionTransport } from "../session";
+import type { SessionsConfig } from "./create-sessions";
+import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
+import { storageUnavailableResponse } from "./unavailable-page";
 
 type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
 
@@ -39,15 +21,11 @@ type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true
  *   cookie can be set.
  * Whatever cookie results goes to the browser and to the render.
  */
-export async function sessionProxy(
-  request: NextRequest,
-  renderWrites: readonly RenderWrite<unknown>[] = [],
-  requiredData: readonly RequiredData[] = [],
-): Promise<Response> {
+export async function handleProxy(request: NextRequest, config: SessionsConfig, options: SessionOptions): Promise<Response> {
+  const { settings: s, renderWrites = [], requiredData = [] } = config;
   const path = request.nextUrl.pathname;
   if (storeRecentlyFailed()) return storageUnavailableResponse(path + request.nextUrl.search);
-  const s = settings();
-  const store = requestStore();
+  const store = config.store();
   const incoming = await store.readCookie(request.cookies.get(s.cookieName)?.value);
   // Only page loads get a key or a refresh: a POST (a server action, perhaps a cross-site
   // one that arrived without the SameSite cookie) must not replace the browser's cookie.
@@ -62,7 +40,7 @@ export async function sessionProxy(
       sendKey: async (key, maxAge) => void (outgoing = { value: await store.cookieValue(key), maxAge }),
       deleteCookie: async () => void (outgoing = { deleted: true }),
     };
-    return new Session(store, sessionOptions(), transport);
+    return new Session(store, options, transport);
   };
 
   const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);

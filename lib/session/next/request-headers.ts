@@ -1,0 +1,28 @@
+import { hashKey } from "../keys";
+
+/**
+ * What the session's proxy handler tells the render through request headers,
+ * and the cookie it leaves so the app's proxy matcher can skip a browser it
+ * checked lately. The matcher in the app's `proxy.ts` must name these
+ * literally (Next reads it at build time); a test compares them.
+ */
+
+/** Set on every request the proxy handles: where to come back to after a key renewal. */
+export const RETURN_TO_HEADER = "x-session-return-to";
+/** Set when the proxy issued the request's key itself, so the page skips loading it. */
+export const NEW_KEY_HEADER = "x-session-new-key";
+/** Request header on a rewrite of a page whose required data is missing (see RequiredData). */
+export { MISSING_DATA_HEADER } from "../render-write";
+/**
+ * Set by the proxy, for SESSION_REFRESH_INTERVAL, naming the engine. Running
+ * a proxy at all costs Next about 15% of a small page's throughput, so the
+ * app's proxy matcher skips requests that carry this cookie: the proxy runs
+ * for a browser's first request, once per refresh interval, and (with the
+ * cookie engine) on the pages that write while rendering.
+ */
+export const CHECKED_COOKIE = "session_checked";
+
+/** The header value that marks `key` as issued for this request (a client cannot know it: keys are sealed). */
+export function newKeyMark(key: string): string {
+  return hashKey(key).slice(0, 16);
+}

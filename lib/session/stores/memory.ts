@@ -1,0 +1,188 @@
+// The in-memory session engine: for unit tests and a single-process dev
+// server. Nothing is shared between processes and everything is lost on
+// restart. It keeps the libSQL store's semantics (per-key merge, atomic
+// increment, tombstones, expiry, per-user listing) over a Map keyed by the
+// SHA-256 hash of the key, never the key itself.
+import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
+import { SessionTooLargeError } from "../errors";
+import { hashKey } from "../keys";
+import type { SecretList } from "../secret";
+import { assertIncrementResult, putOwn } from "../validate";
+import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+
+type Data = Record<string, JsonValue>;
+
+/** The reserved key whose integer value names the user (per-user listing), as in the libSQL store. */
+const USER_ID_KEY = "_auth_user_id";
+
+interface Entry {
+  /** JSON text, as the database keeps it: what a caller gets back is never the store's own object. */
+  data: string;
+  expiresAt: number;
+  endedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  userId: number | null;
+  userAgent: string | null;
+}
+
+function userIdOf(data: Data): number | null {
+  const value = data[USER_ID_KEY];
+  return typeof value === "number" && Number.isInteger(value) ? value : null;
+}
+
+/** JSON.parse defines `__proto__` as an ordinary own key, never a prototype. */
+function parse(text: string): Data {
+  return JSON.parse(text) as Data;
+}
+
+/**
+ * Sessions in a Map (see the top of the file). Every method does its work
+ * synchronously, with no await inside, so no other call can interleave with
+ * a read-modify-write: an increment is atomic.
+ */
+export class MemoryStore implements SessionStore {
+  readonly writesDuringRender = true;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly secrets: SecretList) {}
+
+  readCookie(value: string | undefined): Promise<CookieContents | null> {
+    return readKeyCookie(value, this.secrets);
+  }
+
+  cookieValue(key: string): Promise<string> {
+    return sealKey(key, this.secrets);
+  }
+
+  /** The data a write builds on: nothing when expired, so old data never comes back. */
+  private liveData(entry: Entry | undefined, now: number): Data {
+    return entry && entry.expiresAt > now ? parse(entry.data) : {};
+  }
+
+  /** Stores `data` under a hash, keeping a live entry's creation time and the first user agent seen. */
+  private write(keyHash: string, data: Data, ctx: WriteContext, now: number): void {
+    const old = this.entries.get(keyHash);
+    this.entries.set(keyHash, {
+      data: JSON.stringify(data),
+      expiresAt: ctx.expiresAt,
+      endedAt: null,
+      createdAt: old && old.expiresAt > now ? old.createdAt : now,
+      updatedAt: now,
+      userId: userIdOf(data),
+      userAgent: old?.userAgent ?? ctx.userAgent ?? null,
+    });
+  }
+
+  /** Leaves a tombstone: the key stays dead until the entry expires and is cleared. */
+  private endEntry(entry: Entry, now: number): void {
+    Object.assign(entry, { endedAt: now, data: "{}", userId: null });
+  }
+
+  async load(key: string): Promise<LoadResult> {
+    const entry = this.entries.get(hashKey(key));
+    if (!entry) return { state: "missing" };
+    if (entry.endedAt !== null) return { state: "ended" };
+    if (entry.expiresAt <= Date.now()) return { state: "missing" };
+    return { state: "live", data: parse(entry.data), createdAt: entry.createdAt, refreshedAt: entry.updatedAt };
+  }
+
+  async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+    const keyHash = hashKey(key);
+    const entry = this.entries.get(keyHash);
+    if (entry && entry.endedAt !== null) return "interrupted";
+    const now = Date.now();
+    const data = change.replaceAll ? {} : this.liveData(entry, now);
+    for (const [field, value] of Object.entries(change.set)) putOwn(data, field, value);
+    for (const field of change.removed) delete data[field]; // after the sets: a key both set and removed ends up removed
+    if (Object.keys(data).length === 0) {
+      this.entries.delete(keyHash); // a session that became empty leaves nothing behind
+      return "emptied";
+    }
+    this.write(keyHash, data, ctx, now);
+    return "saved";
+  }
+
+  async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
+    const keyHash = hashKey(key);
+    const entry = this.entries.get(keyHash);
+    if (entry && entry.endedAt !== null) return "interrupted";
+    const now = Date.now();
+    const data = this.liveData(entry, now);
+    const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
+    putOwn<JsonValue>(data, field, value);
+    const bytes = Buffer.byteLength(JSON.stringify(data));
+    if (bytes > ctx.maxBytes) throw new SessionTooLargeError(bytes, ctx.maxBytes);
+    this.write(keyHash, data, ctx, now);
+    return value;
+  }
+
+  async touch(key: string, ctx: WriteContext): Promise<void> {
+    const entry = this.entries.get(hashKey(key));
+    const now = Date.now();
+    if (entry && entry.endedAt === null && entry.expiresAt > now) Object.assign(entry, { expiresAt: ctx.expiresAt, updatedAt: now });
+  }
+
+  async end(key: string): Promise<void> {
+    const entry = this.entries.get(hashKey(key));
+    if (entry) this.endEntry(entry, Date.now()); // as in the database: a key with no entry gets none
+  }
+
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: WriteContext): Promise<void> {
+    const newHash = hashKey(newKey);
+    const now = Date.now();
+    const moves = Object.keys(data).length > 0;
+    // Checked before anything changes, as the database's unique key fails the whole batch.
+    if (moves && this.entries.has(newHash)) throw new Error("The new session key is already in use");
+    if (moves) this.write(newHash, data, ctx, now);
+    const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
+    if (old) this.endEntry(old, now);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.load(key)).state === "live";
+  }
+
+  async clearExpired(limit: number): Promise<number> {
+    const now = Date.now();
+    let deleted = 0;
+    for (const [keyHash, entry] of this.entries) {
+      if (deleted >= limit) break;
+      if (entry.expiresAt <= now) {
+        this.entries.delete(keyHash);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** A user's live sessions, by hash. */
+  private liveSessionsOf(userId: number): [string, Entry][] {
+    const now = Date.now();
+    return [...this.entries].filter(([, e]) => e.userId === userId && e.endedAt === null && e.expiresAt > now);
+  }
+
+  readonly users: UserSessions = {
+    list: async (userId, currentKey) => {
+      const current = currentKey ? hashKey(currentKey) : null;
+      return this.liveSessionsOf(userId)
+        .sort(([, a], [, b]) => b.updatedAt - a.updatedAt)
+        .map(
+          ([keyHash, e]): UserSessionInfo => ({
+            id: keyHash.slice(0, 12),
+            createdAt: new Date(e.createdAt),
+            lastSeenAt: new Date(e.updatedAt),
+            userAgent: e.userAgent,
+            current: keyHash === current,
+          }),
+        );
+    },
+    endOthers: async (userId, keepKey) => {
+      const keep = hashKey(keepKey);
+      const others = this.liveSessionsOf(userId).filter(([keyHash]) => keyHash !== keep);
+      const now = Date.now();
+      for (const [, entry] of others) this.endEntry(entry, now);
+      return others.length;
+    },
+  };
+}

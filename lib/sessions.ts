@@ -1,0 +1,83 @@
+// The app's sessions, built once: the one place that reads the session's environment variables,
+// generates the secret file, picks the engine and wires the lifecycle hooks to the security log.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { renderWrites, tutorialValuesRequired } from "../app/render-writes";
+import { db, type Database } from "./db/client";
+import { CookieStore, LibsqlStore, parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, type SessionStore } from "./session";
+import { createSessions } from "./session/next";
+
+export const GENERATED_SECRET_FILE = "data/session-secret";
+
+/** Reads the secret generated on first start, creating it (mode 0600) if missing. */
+function generatedSecret(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    } catch {
+      // Another process won the race to create it: use theirs.
+      return readFileSync(file, "utf8").trim();
+    }
+    if (process.env.NODE_ENV === "production") {
+      console.warn(`[session] SESSION_SECRET is not set: generated one into ${file}. Set SESSION_SECRET in production.`);
+    }
+    return secret;
+  }
+}
+
+/** SESSION_SECRET (a comma-separated list rotates), else one generated into data/ on first start. */
+function secretsFromEnv(env: NodeJS.ProcessEnv): SecretList {
+  const raw = env.SESSION_SECRET;
+  return raw ? parseSecrets(raw) : [generatedSecret(env.SESSION_SECRET_FILE || GENERATED_SECRET_FILE)];
+}
+
+/** The session store's view of the app's database: its client, and the local file when it is one. */
+export function libsqlConnection(database: Database): LibsqlConnection {
+  return { client: database.$client, local: database.$local };
+}
+
+/** The engines SESSION_ENGINE can name. A new store is one file and one line here. */
+const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => () => SessionStore> = {
+  db: (secrets) => {
+    const store = new LibsqlStore(libsqlConnection(db()), secrets);
+    return () => store;
+  },
+  // The cookie engine keeps what the request's cookie carried: one store per request.
+  cookie: (secrets, cookieName) => () => new CookieStore(secrets, cookieName),
+};
+
+/** Security-relevant moments, one log line each (never a key or cookie value). */
+const SECURITY_LOG: SessionHooks = {
+  rotated: ({ userAgent }) => console.info("[session:security] key rotated", JSON.stringify({ userAgent })),
+  flushed: ({ userAgent }) => console.info("[session:security] session flushed", JSON.stringify({ userAgent })),
+  endedElsewhere: ({ count, userAgent }) => console.info("[session:security] other sessions ended", JSON.stringify({ count, userAgent })),
+  swept: ({ count }) => console.info(`[session] swept ${count} expired session${count === 1 ? "" : "s"}`),
+};
+
+function build() {
+  const settings = readSettings(process.env, Object.keys(ENGINES));
+  const secrets = secretsFromEnv(process.env);
+  const store = ENGINES[settings.engine](secrets, settings.cookieName);
+  const sessions = createSessions({ store, settings, renderWrites, requiredData: [tutorialValuesRequired], hooks: SECURITY_LOG });
+  return { ...sessions, secrets, store, hooks: SECURITY_LOG };
+}
+
+let built: ReturnType<typeof build> | undefined;
+
+/** The app's sessions, built on first use (a configuration error surfaces where it is first needed: at start). */
+export function sessions(): ReturnType<typeof build> {
+  built ??= build();
+  return built;
+}
+
+// What pages, actions and route handlers use.
+export const getSession = () => sessions().getSession();
+/** Route handlers are wrapped at import (even while `next build` collects them): built on the first request. */
+export const withSession: ReturnType<typeof build>["withSession"] = (handler) => (...args) => sessions().withSession(handler)(...args);
+export const runRenderWrite: ReturnType<typeof build>["runRenderWrite"] = (declared) => sessions().runRenderWrite(declared);
+export const pageStorage: ReturnType<typeof build>["pageStorage"] = (call) => sessions().pageStorage(call);

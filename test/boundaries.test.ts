@@ -1,0 +1,57 @@
+// The library's layers, kept apart: what each folder may import.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return /\.(ts|tsx)$/.test(name) ? [full] : [];
+  });
+}
+
+/** Every module a file imports, resolved to a path from the project root when it is local. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
+  return specifiers.map((spec) => {
+    if (spec.startsWith("@/")) return spec.slice(2);
+    if (spec.startsWith(".")) return path.relative(ROOT, path.resolve(path.dirname(file), spec));
+    return spec; // a package
+  });
+}
+
+function offenders(dir: string, forbidden: (spec: string) => boolean): string[] {
+  return sourceFiles(path.join(ROOT, dir)).flatMap((file) =>
+    importsOf(file)
+      .filter(forbidden)
+      .map((spec) => `${path.relative(ROOT, file)} imports ${spec}`),
+  );
+}
+
+describe("layers", () => {
+  it("lib/session imports nothing from app/, lib/db, lib/auth or the app's composition root", () => {
+    assert.deepEqual(offenders("lib/session", (spec) => /^(app|lib\/db|lib\/auth|lib\/sessions)(\/|$)/.test(spec)), []);
+  });
+
+  it("the core (lib/session outside next/) imports nothing from Next.js or React", () => {
+    const core = offenders("lib/session", (spec) => /^(next|react|server-only)(\/|$)/.test(spec));
+    assert.deepEqual(core.filter((line) => !line.startsWith("lib/session/next/")), []);
+  });
+
+  it("lib/db imports nothing from lib/session", () => {
+    assert.deepEqual(offenders("lib/db", (spec) => /^lib\/session(\/|$)/.test(spec)), []);
+  });
+
+  it("the app, scripts and tests reach the library through its entry points (lib/session, lib/session/next) or the composition root", () => {
+    const deep = (spec: string) => /^lib\/session\/(?!next$)/.test(spec);
+    const outside = [...offenders("app", deep), ...offenders("lib/auth", deep), ...offenders("scripts", deep)];
+    assert.deepEqual(outside, []);
+  });
+});

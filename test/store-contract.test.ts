@@ -1,0 +1,12 @@
+// The store contract (./store-contract.ts), run against every engine.
+import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, SECRETS, type EngineFixture } from "./harness";
+import { storeContract, type ContractFixture } from "./store-contract";
+
+function withClose(engine: EngineFixture): ContractFixture {
+  return { ...engine, close: () => engine.db?.$client.close() };
+}
+
+storeContract("libSQL (file)", async () => withClose(await libsqlEngine()));
+storeContract("libSQL (through the client)", async () => withClose(await libsqlEngine(SECRETS, inMemoryDatabase)));
+storeContract("memory", memoryEngine);
+storeContract("cookie", cookieEngine);
