@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_PATH, databaseFile, SERVERS, TEST_SECRET, type EngineName } from "./e2e/env";
+import { CHROMIUM_PATH, COOKIE_NAME, databaseFile, SERVERS, TEST_SECRET, type EngineName } from "./e2e/env";
 
 const engines = Object.keys(SERVERS) as EngineName[];
 
@@ -42,6 +42,7 @@ export default defineConfig({
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next",
       DATABASE_URL: `file:${databaseFile(engine)}`,
       SESSION_SECRET: TEST_SECRET,
+      SESSION_COOKIE_NAME: COOKIE_NAME,
     },
   })),
 });

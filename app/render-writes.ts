@@ -41,5 +41,8 @@ export const storeGreeting: RenderWrite<string | undefined> = {
 /** /getsession answers 404 until /setsession stored both values. */
 export const tutorialValuesRequired: RequiredData = { path: "/getsession", keys: ["sname", "semail"] };
 
+/** Every page that needs session data to answer 200. */
+export const requiredData = [tutorialValuesRequired];
+
 /** Every page's render-time write, for the proxy to run where the engine needs it there. */
 export const renderWrites = [countVisit, setTutorialValues, storeGreeting];

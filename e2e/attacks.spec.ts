@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { DATA_DIR, TEST_SECRET } from "./env";
+import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
 import { expect, sessionCookie, test } from "./fixtures";
 import { freePort, pool, startServer, type TestServer } from "./server";
 import {
@@ -30,6 +30,10 @@ import {
 const MAX_BYTES = 65_536; // SESSION_MAX_BYTES's default
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** `literal` as a regex source (a cookie name may hold `.` `*` `+` `|` and other regex syntax). */
+const escapeRegExp = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A Set-Cookie line that sets the session cookie to a seal. */
+const SETS_A_SEAL = new RegExp(`^${escapeRegExp(COOKIE_NAME)}=Fe26`);
 
 /** Runs `work` against a server of its own, stopped afterwards. */
 async function withServer<T>(work: (server: TestServer) => Promise<T>, env?: Record<string, string | undefined>): Promise<T> {
@@ -338,7 +342,7 @@ test.describe("attacks through the API (servers of their own)", () => {
     await withServer(async (server) => {
       const victim = new Client(server.baseURL);
       expect((await victim.patch({ set: { a: 1 } })).status).toBe(200);
-      const headers = { origin: server.baseURL, "content-type": "application/json", cookie: `sessionid=${victim.cookie}` };
+      const headers = { origin: server.baseURL, "content-type": "application/json", cookie: `${COOKIE_NAME}=${victim.cookie}` };
       for (const route of ["/api/session", "/api/session/increment"]) {
         const declared = await hugeBody(`${server.baseURL}${route}`, { ...headers }, {
           method: route === "/api/session" ? "PATCH" : "POST",
@@ -543,10 +547,10 @@ test.describe("attacks through the API (servers of their own)", () => {
       expect(victim.cookie).toBe(cookie);
       expect(await signedIn(victim)).toBe(true);
       // Without a cookie, or with a tampered one, it does issue a new key.
-      expect((await new Client(server.baseURL).get("/session/renew?next=/library")).sessionSetCookie).toMatch(/^sessionid=Fe26/);
+      expect((await new Client(server.baseURL).get("/session/renew?next=/library")).sessionSetCookie).toMatch(SETS_A_SEAL);
       const tampered = await new Client(server.baseURL, cookie!.slice(0, -1) + "3").get("/session/renew?next=/");
       expect(tampered.status).toBe(303);
-      expect(tampered.sessionSetCookie).toMatch(/^sessionid=Fe26/);
+      expect(tampered.sessionSetCookie).toMatch(SETS_A_SEAL);
     });
   });
 
@@ -555,7 +559,7 @@ test.describe("attacks through the API (servers of their own)", () => {
     await withServer(async (server) => {
       const c = new Client(server.baseURL);
       expect((await c.patch({ set: { a: 1 } })).status).toBe(200);
-      const checked = { cookie: `sessionid=${c.cookie}; session_checked=db` }; // the proxy skips requests with session_checked
+      const checked = { cookie: `${COOKIE_NAME}=${c.cookie}; session_checked=db` }; // the proxy skips requests with session_checked
       for (const [name, response] of [
         ["GET without the proxy", await c.get("/api/session", { headers: checked })],
         ["GET", await c.get("/api/session")],

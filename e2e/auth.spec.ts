@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { COOKIE_NAME } from "./env";
 import { expect, sessionCookie, sessionRow, test } from "./fixtures";
 
 const USERNAME = "john_doe";
@@ -28,7 +29,7 @@ async function cookieValue(context: BrowserContext): Promise<string> {
 /** A fresh browser that carries `value` as its session cookie: replays a cookie someone copied. */
 async function replaying(browser: Browser, baseURL: string, value: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL });
-  await context.addCookies([{ name: "sessionid", value, url: baseURL }]);
+  await context.addCookies([{ name: COOKIE_NAME, value, url: baseURL }]);
   return context;
 }
 

@@ -4,13 +4,12 @@
 // A seeded generator: the seed is printed; CAMPAIGN_SEED=<seed> replays the same inputs.
 import { createClient } from "@libsql/client";
 import { writeFileSync } from "node:fs";
-import { sealKey } from "../lib/session/cookie";
-import { newSessionKey } from "../lib/session/keys";
+import { newSessionKey, sealKey } from "../lib/session";
 import { SESSION_MAX_BYTES } from "./campaign/atoms";
 import { ENTRIES, generate, POOL_SIZE, SIZE_SLOT, type Ctx, type Entry } from "./campaign/generate";
 import { CookieJar, hiddenFields, pageText, send, setCookieValue, type Res } from "./campaign/http";
 import { campaignSeed, Rng } from "./campaign/prng";
-import { TEST_SECRET } from "./env";
+import { COOKIE_NAME, TEST_SECRET } from "./env";
 import { expect, test } from "./fixtures";
 import { pool, SCALE, startServer, type TestServer } from "./server";
 
@@ -66,9 +65,9 @@ async function attackerSession(server: TestServer, slot: number): Promise<string
     headers: { origin: server.baseURL, "content-type": "application/json" },
     body: Buffer.from(JSON.stringify({ set: seed })),
   });
-  const value = setCookieValue(res, "sessionid");
+  const value = setCookieValue(res, COOKIE_NAME);
   if (res.status !== 200 || !value) throw new Error(`could not make attacker session #${slot}: ${res.status} ${res.body.slice(0, 200)}`);
-  return `sessionid=${value}`;
+  return `${COOKIE_NAME}=${value}`;
 }
 
 async function actionForms(server: TestServer): Promise<Ctx["forms"]> {
@@ -145,14 +144,14 @@ test(`hostile-input campaign: ${Object.values(ENTRIES).reduce((a, b) => a + b, 0
     };
     await visit();
     expect(visits[0], "the browsing client's first visit").toMatchObject({ status: 200, count: 1 });
-    expect(jar.get("sessionid"), "the browsing client got a session cookie").toBeTruthy();
+    expect(jar.get(COOKIE_NAME), "the browsing client got a session cookie").toBeTruthy();
 
     const unknownKeySeals = await Promise.all(Array.from({ length: 100 * SCALE }, () => sealKey(newSessionKey(), [TEST_SECRET])));
     const ctx: Ctx = {
       base,
       port,
       pool: await Promise.all(Array.from({ length: POOL_SIZE }, (_, slot) => attackerSession(server, slot))),
-      browserSeal: () => jar.get("sessionid")!,
+      browserSeal: () => jar.get(COOKIE_NAME)!,
       foreignSeal: await sealKey(newSessionKey(), [OTHER_SECRET]),
       unknownKeySeal: () => {
         const seal = unknownKeySeals.pop();

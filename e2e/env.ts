@@ -5,6 +5,8 @@ import path from "node:path";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const TEST_SECRET = "e2e-test-secret-not-for-production-0123456789";
+/** The session cookie's name, as the servers under test are told (SESSION_COOKIE_NAME, Django's default otherwise). */
+export const COOKIE_NAME = process.env.SESSION_COOKIE_NAME || "sessionid";
 
 /** One throwaway folder per test run (made once, inherited by the workers). */
 process.env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "sessions-e2e-"));

@@ -1,8 +1,7 @@
 import { createClient } from "@libsql/client";
 import { test as base, expect, type BrowserContext } from "@playwright/test";
-import { keyFromCookie } from "../lib/session/cookie";
-import { hashKey } from "../lib/session/keys";
-import { databaseFile, TEST_SECRET, type EngineName } from "./env";
+import { hashKey, keyFromCookie } from "../lib/session";
+import { COOKIE_NAME, databaseFile, TEST_SECRET, type EngineName } from "./env";
 
 export { expect };
 
@@ -26,7 +25,7 @@ export async function sessionRow(engine: EngineName, cookieValue: string): Promi
 }
 
 export async function sessionCookie(context: BrowserContext) {
-  return (await context.cookies()).find((c) => c.name === "sessionid");
+  return (await context.cookies()).find((c) => c.name === COOKIE_NAME);
 }
 
 export const test = base.extend<{ engine: EngineName }>({

@@ -1,9 +1,8 @@
 // Hostile cookies: thousands of generated session cookies against the pages and a server action.
 import { createClient } from "@libsql/client";
 import { randomBytes } from "node:crypto";
-import { sealKey } from "../lib/session/cookie";
-import { newSessionKey } from "../lib/session/keys";
-import { TEST_SECRET } from "./env";
+import { newSessionKey, sealKey } from "../lib/session";
+import { COOKIE_NAME, TEST_SECRET } from "./env";
 import { expect, test } from "./fixtures";
 import { pool, rawRequest, SCALE, startServer, type RawResponse, type TestServer } from "./server";
 
@@ -36,17 +35,17 @@ async function fuzzCases(count: number): Promise<FuzzCase[]> {
   // Any byte a header may carry (0x20-0x7e, 0x80-0xff), but cookie separators.
   const latin1 = () => Array.from(randomBytes(40), (b) => String.fromCharCode(b < 0x80 ? 0x20 + (b % 0x5f) : b)).join("").replace(/[;,\\]/g, "");
   const makers: ((i: number) => FuzzCase)[] = [
-    (i) => ({ kind: "random bytes (base64)", cookie: `sessionid=${randomBytes(1 + (i % 300)).toString("base64")}` }),
-    (i) => ({ kind: "truncated seal", cookie: `sessionid=${seals[i % 20].slice(0, 1 + (i % (seals[0].length - 1)))}` }),
-    (i) => ({ kind: "one character changed", cookie: `sessionid=${flipOneChar(seals[i % 20], i * 7 + Math.floor(i / 10))}` }),
-    (i) => ({ kind: "last characters changed (MAC's spare bits, version mark)", cookie: `sessionid=${flipOneChar(seals[i % 20], seals[i % 20].length * (1 + (i % 70)) - 1 - (i % 4))}` }),
-    (i) => ({ kind: "seal from another secret", cookie: `sessionid=${foreign[i % 20]}` }),
-    (i) => ({ kind: "8 KB value", cookie: `sessionid=${"A".repeat(8192 - (i % 100))}` }),
-    (i) => ({ kind: "many cookies of the same name", cookie: Array.from({ length: 2 + (i % 30) }, (_, j) => `sessionid=${j}${randomBytes(8).toString("hex")}`).join("; ") }),
-    () => ({ kind: "odd encodings", cookie: `sessionid=${encodeURIComponent(latin1())}` }),
-    () => ({ kind: "latin-1 bytes", cookie: `sessionid=${latin1()}` }),
-    (i) => ({ kind: "seal with junk appended", cookie: `sessionid=${seals[i % 20]}${["~*%", "x", "2", "~2", "a", "="][i % 6].repeat(1 + (i % 5))}` }),
-    () => ({ kind: "percent garbage", cookie: "sessionid=%E0%A4%A%ZZ%00%FF" }),
+    (i) => ({ kind: "random bytes (base64)", cookie: `${COOKIE_NAME}=${randomBytes(1 + (i % 300)).toString("base64")}` }),
+    (i) => ({ kind: "truncated seal", cookie: `${COOKIE_NAME}=${seals[i % 20].slice(0, 1 + (i % (seals[0].length - 1)))}` }),
+    (i) => ({ kind: "one character changed", cookie: `${COOKIE_NAME}=${flipOneChar(seals[i % 20], i * 7 + Math.floor(i / 10))}` }),
+    (i) => ({ kind: "last characters changed (MAC's spare bits, version mark)", cookie: `${COOKIE_NAME}=${flipOneChar(seals[i % 20], seals[i % 20].length * (1 + (i % 70)) - 1 - (i % 4))}` }),
+    (i) => ({ kind: "seal from another secret", cookie: `${COOKIE_NAME}=${foreign[i % 20]}` }),
+    (i) => ({ kind: "8 KB value", cookie: `${COOKIE_NAME}=${"A".repeat(8192 - (i % 100))}` }),
+    (i) => ({ kind: "many cookies of the same name", cookie: Array.from({ length: 2 + (i % 30) }, (_, j) => `${COOKIE_NAME}=${j}${randomBytes(8).toString("hex")}`).join("; ") }),
+    () => ({ kind: "odd encodings", cookie: `${COOKIE_NAME}=${encodeURIComponent(latin1())}` }),
+    () => ({ kind: "latin-1 bytes", cookie: `${COOKIE_NAME}=${latin1()}` }),
+    (i) => ({ kind: "seal with junk appended", cookie: `${COOKIE_NAME}=${seals[i % 20]}${["~*%", "x", "2", "~2", "a", "="][i % 6].repeat(1 + (i % 5))}` }),
+    () => ({ kind: "percent garbage", cookie: `${COOKIE_NAME}=%E0%A4%A%ZZ%00%FF` }),
   ];
   return Array.from({ length: count }, (_, i) => makers[i % makers.length](i));
 }

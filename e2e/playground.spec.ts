@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
-import { keyFromCookie } from "../lib/session/cookie";
-import { TEST_SECRET } from "./env";
+import { keyFromCookie } from "../lib/session";
+import { COOKIE_NAME, TEST_SECRET } from "./env";
 import { expect, sessionCookie, test } from "./fixtures";
 
 const TWO_WEEKS = 1_209_600;
@@ -172,7 +172,7 @@ test.describe("playground controls", () => {
 
     if (engine !== "db") return; // the cookie engine cannot revoke a copied cookie (documented)
     const replay = await browser.newContext();
-    await replay.addCookies([{ name: "sessionid", value: oldCookie, url: baseURL! }]);
+    await replay.addCookies([{ name: COOKIE_NAME, value: oldCookie, url: baseURL! }]);
     const replayPage = await replay.newPage();
     await replayPage.goto("/playground");
     await expect(replayPage.getByRole("table")).toContainText("No items", { useInnerText: true });

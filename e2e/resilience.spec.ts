@@ -3,7 +3,7 @@
 import { createClient } from "@libsql/client";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DATA_DIR } from "./env";
+import { COOKIE_NAME, DATA_DIR } from "./env";
 import { expect, test } from "./fixtures";
 import { freePort, pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
 
@@ -15,7 +15,7 @@ test.setTimeout(300_000);
 async function newSession(server: TestServer, body: object): Promise<string> {
   const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", headers: sameOriginJson(server.baseURL), body: JSON.stringify(body) });
   expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("sessionid="));
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE_NAME}=`));
   return cookie!.split(";")[0];
 }
 

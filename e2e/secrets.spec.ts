@@ -1,7 +1,7 @@
 // Secrets end to end: refused when short, generated once with mode 0600, rotated with `new,old`.
 import { mkdtempSync, statSync } from "node:fs";
 import path from "node:path";
-import { DATA_DIR } from "./env";
+import { COOKIE_NAME, DATA_DIR } from "./env";
 import { expect, test } from "./fixtures";
 import { sameOriginJson, serverExit, startServer, type TestServer } from "./server";
 
@@ -14,7 +14,7 @@ const NEW = "rotation-test-new-secret-0123456789abcdef";
 
 async function storeValue(server: TestServer): Promise<string> {
   const response = await fetch(`${server.baseURL}/api/session`, { method: "PATCH", headers: sameOriginJson(server.baseURL), body: JSON.stringify({ set: { kept: "yes" } }) });
-  return response.headers.getSetCookie().find((c) => c.startsWith("sessionid="))!.split(";")[0];
+  return response.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE_NAME}=`))!.split(";")[0];
 }
 
 async function readValue(server: TestServer, cookie: string): Promise<unknown> {

@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { DATA_DIR, TEST_SECRET } from "./env";
+import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
 
 export interface TestServer {
   baseURL: string;
@@ -40,6 +40,7 @@ async function spawnServer(options: ServerOptions) {
     DATABASE_URL: `file:${dbFile}`,
     SESSION_SECRET: TEST_SECRET,
     SESSION_ENGINE: "db",
+    SESSION_COOKIE_NAME: COOKIE_NAME,
     ...options.env,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];

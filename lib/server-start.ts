@@ -32,8 +32,8 @@ async function prepareWhenReachable(): Promise<void> {
 }
 
 await prepareWhenReachable();
-const { settings, store, hooks } = sessions();
-if (store().writesDuringRender) {
+const { settings, engine, hooks } = sessions();
+if (engine.writesDuringRender) {
   // Server-side sessions only: the cookie engine keeps nothing to sweep.
-  startExpirySweep(store(), settings.sweepInterval, (error) => console.error(`[session] expiry sweep failed: ${(error as Error).message}`), hooks);
+  startExpirySweep(engine.open().store, settings.sweepInterval, (error) => console.error(`[session] expiry sweep failed: ${(error as Error).message}`), hooks);
 }

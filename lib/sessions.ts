@@ -3,9 +3,19 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { renderWrites, tutorialValuesRequired } from "../app/render-writes";
+import { renderWrites, requiredData } from "../app/render-writes";
 import { db, type Database } from "./db/client";
-import { CookieStore, LibsqlStore, parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, type SessionStore } from "./session";
+import {
+  cookieEngine,
+  LibsqlStore,
+  parseSecrets,
+  readSettings,
+  serverSideEngine,
+  type LibsqlConnection,
+  type SecretList,
+  type SessionEngine,
+  type SessionHooks,
+} from "./session";
 import { createSessions } from "./session/next";
 
 export const GENERATED_SECRET_FILE = "data/session-secret";
@@ -42,13 +52,9 @@ export function libsqlConnection(database: Database): LibsqlConnection {
 }
 
 /** The engines SESSION_ENGINE can name. A new store is one file and one line here. */
-const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => () => SessionStore> = {
-  db: (secrets) => {
-    const store = new LibsqlStore(libsqlConnection(db()), secrets);
-    return () => store;
-  },
-  // The cookie engine keeps what the request's cookie carried: one store per request.
-  cookie: (secrets, cookieName) => () => new CookieStore(secrets, cookieName),
+const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => SessionEngine> = {
+  db: (secrets) => serverSideEngine(new LibsqlStore(libsqlConnection(db())), secrets),
+  cookie: (secrets, cookieName) => cookieEngine(secrets, cookieName),
 };
 
 /** Security-relevant moments, one log line each (never a key or cookie value). */
@@ -62,9 +68,9 @@ const SECURITY_LOG: SessionHooks = {
 function build() {
   const settings = readSettings(process.env, Object.keys(ENGINES));
   const secrets = secretsFromEnv(process.env);
-  const store = ENGINES[settings.engine](secrets, settings.cookieName);
-  const sessions = createSessions({ store, settings, renderWrites, requiredData: [tutorialValuesRequired], hooks: SECURITY_LOG });
-  return { ...sessions, secrets, store, hooks: SECURITY_LOG };
+  const engine = ENGINES[settings.engine](secrets, settings.cookieName);
+  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG });
+  return { ...sessions, secrets, engine, hooks: SECURITY_LOG };
 }
 
 let built: ReturnType<typeof build> | undefined;

@@ -13,8 +13,8 @@ if (db().$client.protocol === "file") {
   await db().$client.execute("PRAGMA wal_autocheckpoint = 20000");
 }
 const started = performance.now();
-const { store, hooks } = sessions();
-const deleted = await clearExpiredSessions(store(), undefined, hooks);
+const { engine, hooks } = sessions();
+const deleted = await clearExpiredSessions(engine.open().store, undefined, hooks);
 const seconds = (performance.now() - started) / 1000;
 const peakMb = peakRssKb() / 1024;
 console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"} in ${seconds.toFixed(2)} s (peak RSS ${peakMb.toFixed(0)} MB).`);

@@ -1,7 +1,7 @@
-// `npm start`: builds once if there is no production build, then serves it.
+// `npm start`: builds when there is no production build or the sources changed since it, then serves it.
 // Migrations and demo data are applied by instrumentation.ts when the server starts.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 
@@ -9,8 +9,24 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const next = path.join("node_modules", "next", "dist", "bin", "next");
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 
-if (!existsSync(path.join(distDir, "BUILD_ID"))) {
-  console.log("No production build yet: running next build…");
+/** What the build is made from: a change to any of these makes the build stale. */
+const SOURCES = ["app", "lib", "types", "proxy.ts", "instrumentation.ts", "next.config.ts", "tsconfig.json", "package.json", "package-lock.json"];
+
+/** The newest modification time among the sources (folders walked), in ms. */
+function newestSource(entries) {
+  let newest = 0;
+  for (const entry of entries) {
+    if (!existsSync(entry)) continue;
+    const stat = statSync(entry);
+    newest = Math.max(newest, stat.isDirectory() ? newestSource(readdirSync(entry).map((name) => path.join(entry, name))) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+const buildId = path.join(distDir, "BUILD_ID");
+const stale = !existsSync(buildId) || newestSource(SOURCES) > statSync(buildId).mtimeMs;
+if (stale) {
+  console.log(existsSync(buildId) ? "The sources changed since the last build: running next build…" : "No production build yet: running next build…");
   const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

@@ -9,16 +9,15 @@ import type { User } from "../lib/auth/users";
 import { describeUserAgent } from "../lib/auth/user-agent";
 import { DEMO_USER, seedDemoData } from "../lib/db/seed";
 import type { Database } from "../lib/db/client";
-import type { Session } from "../lib/session";
-import { hashKey } from "../lib/session/keys";
-import { LibsqlStore } from "../lib/session/stores/libsql";
+import { hashKey, type Session } from "../lib/session";
+import { keyCookie, LibsqlStore, serverSideEngine } from "../lib/session";
 import { SECRETS, tempDatabase, TestBrowser, type EngineFixture } from "./harness";
 
 const JOHN = { id: DEMO_USER.id, username: DEMO_USER.username };
 const OTHER_USER = { id: 456, username: "jane_roe" };
 
 async function rowOf(db: Database, cookie: string | undefined) {
-  const key = (await new LibsqlStore(libsqlConnection(db), SECRETS).readCookie(cookie))?.key;
+  const key = (await keyCookie(SECRETS).read(cookie))?.key;
   assert.ok(key, "the cookie opens");
   const result = await db.$client.execute({ sql: "SELECT data, ended_at, user_id FROM sessions WHERE key_hash = ?", args: [hashKey(key)] });
   return result.rows[0];
@@ -92,7 +91,8 @@ describe("sign-in, sign-out and devices on sessions", () => {
     ({ db } = await tempDatabase());
     await seedDemoData(db);
     await db.$client.execute({ sql: "INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)", args: [OTHER_USER.id, OTHER_USER.username, await hashPassword("pw")] });
-    engine = { name: "db", store: () => new LibsqlStore(libsqlConnection(db), SECRETS), serverSide: true, db };
+    const sessionEngine = serverSideEngine(new LibsqlStore(libsqlConnection(db)), SECRETS);
+    engine = { name: "db", engine: sessionEngine, store: () => sessionEngine.open().store, serverSide: true, db };
   });
   const browser = () => new TestBrowser(engine);
   const signIn = (session: Session, user: User) => signInUser(session, user, db, SECRETS);

@@ -2,13 +2,12 @@
 // argv: url, sealed cookie, worker id, rounds
 import { libsqlConnection } from "../lib/sessions";
 import { openDatabase } from "../lib/db/client";
-import { detachedSession } from "../lib/session/session";
-import { LibsqlStore } from "../lib/session/stores/libsql";
+import { detachedSession, keyCookie, LibsqlStore } from "../lib/session";
 import { DEFAULT_OPTIONS, SECRETS } from "./harness";
 
 const [url, cookie, worker, rounds] = process.argv.slice(2);
-const store = new LibsqlStore(libsqlConnection(openDatabase(url)), SECRETS);
-const key = (await store.readCookie(cookie))?.key ?? null;
+const store = new LibsqlStore(libsqlConnection(openDatabase(url)));
+const key = (await keyCookie(SECRETS).read(cookie))?.key ?? null;
 const request = () => detachedSession(store, DEFAULT_OPTIONS, key);
 
 let errors = 0;

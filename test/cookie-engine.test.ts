@@ -1,7 +1,7 @@
 // What only the cookie engine has to prove: its 4 KB limit, expiry inside the seal, secret rotation.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SessionEngineUnsupportedError, SessionTooLargeError } from "../lib/session/errors";
+import { SessionEngineUnsupportedError, SessionTooLargeError } from "../lib/session";
 import { cookieEngine, TestBrowser } from "./harness";
 
 const OLD = "old-cookie-secret-0123456789-0123456789";

@@ -6,12 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
-import { Session, type SessionOptions, type SessionTransport } from "../lib/session/session";
-import type { SecretList } from "../lib/session/secret";
-import { CookieStore } from "../lib/session/stores/cookie";
-import { LibsqlStore } from "../lib/session/stores/libsql";
-import { MemoryStore } from "../lib/session/stores/memory";
-import type { SessionStore } from "../lib/session/types";
+import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
 
@@ -48,6 +43,8 @@ export interface EngineFixture {
   name: string;
   /** A store for one request (the cookie engine keeps per-request state). */
   store(): SessionStore;
+  /** The store and its cookie codec, as one request opens them. */
+  engine: SessionEngine;
   /** Whether data lives server-side, so rows can be looked at and revoked. */
   serverSide: boolean;
   db?: Database;
@@ -55,17 +52,18 @@ export interface EngineFixture {
 
 export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDatabase): Promise<EngineFixture> {
   const { db } = await open();
-  const store = new LibsqlStore(libsqlConnection(db), secrets);
-  return { name: "db (libSQL)", store: () => store, serverSide: true, db };
+  const engine = serverSideEngine(new LibsqlStore(libsqlConnection(db)), secrets);
+  return { name: "db (libSQL)", engine, store: () => engine.open().store, serverSide: true, db };
 }
 
 export async function memoryEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const store = new MemoryStore(secrets);
-  return { name: "memory", store: () => store, serverSide: true };
+  const engine = serverSideEngine(new MemoryStore(), secrets);
+  return { name: "memory", engine, store: () => engine.open().store, serverSide: true };
 }
 
 export async function cookieEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  return { name: "cookie", store: () => new CookieStore(secrets, "sessionid"), serverSide: false };
+  const engine = cookieSessionEngine(secrets, "sessionid");
+  return { name: "cookie", engine, store: () => engine.open().store, serverSide: false };
 }
 
 export interface RequestOptions {
@@ -84,15 +82,15 @@ export class TestBrowser {
   constructor(private readonly engine: EngineFixture) {}
 
   async request(opts: RequestOptions = {}): Promise<Session> {
-    const store = this.engine.store();
+    const { store, cookie } = this.engine.engine.open();
     const incoming = this.cookie;
     const transport: SessionTransport = {
-      incomingKey: (await store.readCookie(incoming))?.key ?? null,
+      incomingKey: (await cookie.read(incoming))?.key ?? null,
       hadCookie: incoming !== undefined,
       writable: opts.writable ?? true,
       userAgent: opts.userAgent,
       sendKey: async (key, maxAge) => {
-        this.cookie = await store.cookieValue(key);
+        this.cookie = await cookie.write(key);
         this.cookieMaxAge = maxAge;
         this.cookiesSent++;
       },

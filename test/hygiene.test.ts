@@ -2,9 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { clearExpiredSessions } from "../lib/session/clear";
-import { hashKey } from "../lib/session/keys";
-import { startExpirySweep, SWEEP_BATCH } from "../lib/session/sweep";
+import { clearExpiredSessions, hashKey, startExpirySweep, SWEEP_BATCH } from "../lib/session";
 import { ENGINES } from "./engines";
 import { libsqlEngine, TestBrowser } from "./harness";
 
@@ -56,7 +54,7 @@ describe("expiry hygiene: db engine rows", () => {
     assert.ok(Number(row.updated_at) > Date.now() - 5000, "last seen is now");
 
     const empty = new TestBrowser(engine);
-    empty.cookie = await engine.store().cookieValue("A".repeat(43));
+    empty.cookie = await engine.engine.open().cookie.write("A".repeat(43));
     const before = (await engine.db!.$client.execute("SELECT count(*) AS n FROM sessions")).rows[0].n;
     await (await empty.request()).refresh();
     assert.equal((await engine.db!.$client.execute("SELECT count(*) AS n FROM sessions")).rows[0].n, before);

@@ -1,24 +1,39 @@
+// proxy.ts's matcher must be literals (Next reads it at build time): this checks it whole against
+// what it is made from, so a new render-time write, page or cookie name cannot drift from it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { renderWrites, tutorialValuesRequired } from "../app/render-writes";
+import { renderWrites, requiredData } from "../app/render-writes";
+import { CHECKED_COOKIE, CHECKED_VALUE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/next";
 import { config } from "../proxy";
 
+/** Link prefetches are not visits: no rule runs the proxy for one. */
+const NOT_A_PREFETCH = [
+  { type: "header", key: "next-router-prefetch" },
+  { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
+  { type: "header", key: "purpose", value: ".*prefetch.*" },
+];
+
+/** Folders the first rule skips: static files, the session's own routes, the bench's control page, route handlers. */
+function sessionRoutesFolder(): string {
+  const folders = new Set([RENEW_PATH, UNAVAILABLE_PATH].map((path) => path.split("/")[1]));
+  assert.equal(folders.size, 1, "the session's routes share one folder");
+  return `${[...folders][0]}/`;
+}
+
 describe("proxy matcher", () => {
-  it("lists exactly the pages with render-time writes (the cookie engine runs them in the proxy)", () => {
-    const source = config.matcher[1].source;
-    const paths = source.slice(2, -1).split("|").map((p) => `/${p}`);
-    assert.deepEqual(paths.sort(), renderWrites.map((w) => w.path).sort());
-  });
-
-  it("runs on every visit of the pages that need session data to answer 200", () => {
-    assert.equal(config.matcher[2].source, tutorialValuesRequired.path);
-    assert.equal("has" in config.matcher[2], false);
-  });
-
-  it("skips a browser that carries the checked cookie, every prefetch, and the route handlers under api/", () => {
-    const [pages, ...rest] = config.matcher;
-    assert.ok(pages.missing.some((c) => c.type === "cookie" && c.key === "session_checked"));
-    for (const rule of [pages, ...rest]) assert.ok(rule.missing.some((c) => c.key === "next-router-prefetch"));
-    assert.match(pages.source, /\|api\//);
+  it("is exactly what the declarations make it", () => {
+    const expected = [
+      {
+        source: `/((?!_next/static|_next/image|favicon.ico|${sessionRoutesFolder()}|bench/|api/).*)`,
+        missing: [...NOT_A_PREFETCH, { type: "cookie", key: CHECKED_COOKIE }],
+      },
+      {
+        source: `/(${renderWrites.map((w) => w.path.slice(1)).join("|")})`,
+        has: [{ type: "cookie", key: CHECKED_COOKIE, value: CHECKED_VALUE.writesInProxy }],
+        missing: NOT_A_PREFETCH,
+      },
+      ...requiredData.map((r) => ({ source: r.path, missing: NOT_A_PREFETCH })),
+    ];
+    assert.deepEqual(config.matcher, expected);
   });
 });

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { keyFromCookie, sealKey } from "../lib/session/cookie";
-import { newSessionKey } from "../lib/session/keys";
-import type { SecretList } from "../lib/session/secret";
+import { keyFromCookie, sealKey, newSessionKey, type SecretList } from "../lib/session";
 
 const OLD = "old-secret-0123456789-0123456789-0123";
 const NEW = "new-secret-0123456789-0123456789-0123";

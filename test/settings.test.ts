@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cookieAttributes, deletingCookieAttributes } from "../lib/session/cookie";
-import { parseSecrets } from "../lib/session/secret";
-import { ImproperlyConfigured, readSettings } from "../lib/session/settings";
+import { cookieAttributes, deletingCookieAttributes, parseSecrets, ImproperlyConfigured, readSettings } from "../lib/session";
 import { readDatabaseSettings } from "../lib/db/settings";
 
 describe("settings", () => {
@@ -70,26 +68,26 @@ describe("settings", () => {
 describe("cookie attributes", () => {
   const s = readSettings({ SESSION_COOKIE_DOMAIN: "example.com", SESSION_COOKIE_SECURE: "true", SESSION_COOKIE_SAMESITE: "Strict" });
 
-  it("23. honour Secure, HttpOnly and SameSite, with both Max-Age and Expires", () => {
+  it("honour Secure, HttpOnly and SameSite, with both Max-Age and Expires", () => {
     const a = cookieAttributes(s, 60);
     assert.deepEqual([a.secure, a.httpOnly, a.sameSite, a.domain, a.path, a.maxAge], [true, true, "strict", "example.com", "/", 60]);
     assert.ok(Math.abs(a.expires!.getTime() - Date.now() - 60_000) < 1000);
   });
 
-  it("27. a browser-session cookie has neither Max-Age nor Expires", () => {
+  it("a browser-session cookie has neither Max-Age nor Expires", () => {
     const a = cookieAttributes(s, null);
     assert.equal(a.maxAge, undefined);
     assert.equal(a.expires, undefined);
   });
 
-  it("25. the deleting cookie has Max-Age=0, an Expires in 1970 and the same Path and Domain", () => {
+  it("the deleting cookie has Max-Age=0, an Expires in 1970 and the same Path and Domain", () => {
     const a = deletingCookieAttributes(s);
     assert.deepEqual([a.maxAge, a.expires!.getTime(), a.path, a.domain], [0, 0, "/", "example.com"]);
   });
 });
 
 describe("localPath (redirect targets from user input)", async () => {
-  const { localPath } = await import("../lib/session/local-path");
+  const { localPath } = await import("../lib/session");
   it("keeps plain local paths", () => {
     assert.equal(localPath("/account?tab=devices"), "/account?tab=devices");
   });

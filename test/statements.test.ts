@@ -4,7 +4,7 @@ import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client";
-import { LibsqlStore } from "../lib/session/stores/libsql";
+import { LibsqlStore } from "../lib/session";
 import { inMemoryDatabase, libsqlEngine, SECRETS, tempDatabase, TestBrowser } from "./harness";
 
 describe("per-request statements", () => {
@@ -29,7 +29,7 @@ describe("per-request statements", () => {
 
   it("keeps a bounded number of statements however many shapes a save takes", async () => {
     const { db } = await tempDatabase();
-    const store = new LibsqlStore(libsqlConnection(db), SECRETS);
+    const store = new LibsqlStore(libsqlConnection(db));
     const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     for (let n = 1; n <= 150; n++) {
       const set = Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
@@ -51,7 +51,7 @@ describe("per-request statements", () => {
 
   it("a statement that failed with SQLITE_BUSY does not leave later writes uncommitted", async () => {
     const { db, url } = await tempDatabase();
-    const store = new LibsqlStore(libsqlConnection(db), SECRETS);
+    const store = new LibsqlStore(libsqlConnection(db));
     const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
     assert.equal(await store.increment("a-key", "n", 1, ctx), 1);
     const other = createClient({ url });

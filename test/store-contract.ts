@@ -2,14 +2,15 @@
 // interface alone (never through Session). Adding an engine is one file in
 // lib/session/stores and one storeContract(...) call in store-contract.test.ts.
 //
-// `fixture.store()` is the store of one request. A server-side store is the
-// same object every time; the cookie store is a new one per request, which
-// learns its data from the cookie (readCookie of the last cookieValue). Items
+// `openStore()` is the store of one request, opened from the fixture's engine
+// with its cookie codec. A server-side store is the same object every time;
+// the cookie store is a new one per request, which learns its data from the
+// cookie (the codec's read of what the last request's codec wrote). Items
 // marked [server] need state kept on the server: they are skipped for a
 // fixture with `serverSide: false`.
 //
 // Loading and saving
-// - load of a key never written → "missing"; exists → false.
+// - load of a key never written → "missing" (Django's exists() is false).
 // - save → "saved"; load → "live" with exactly the data, in a later request too;
 //   createdAt is kept by later writes, refreshedAt is never before it.
 // - A save applies only its change (SessionChange): keys it neither sets nor
@@ -32,7 +33,7 @@
 //   a new key alike. Whatever an increment refuses, it writes nothing.
 //
 // Ended keys (tombstones) and the dead-key marker [server]
-// - end(key) leaves a tombstone: load → "ended", exists → false.
+// - end(key) leaves a tombstone: load → "ended".
 // - Under an ended key, save and increment answer "interrupted" (the dead-key
 //   marker: Session carries on under a fresh key) and write nothing: an ended
 //   key never comes back to life, whatever is saved under it afterwards.
@@ -64,15 +65,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SessionTooLargeError, SessionValueError } from "../lib/session/errors";
-import { newSessionKey } from "../lib/session/keys";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext } from "../lib/session/types";
+import { newSessionKey, SessionTooLargeError, SessionValueError } from "../lib/session";
+import type { CookieCodec, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext } from "../lib/session";
 
 type Data = Record<string, JsonValue>;
 
 export interface ContractFixture {
-  /** The store of one request: the same object for a server-side store, a new one per request for the cookie store. */
-  store(): SessionStore;
+  /** The store and cookie of one request: the same objects for a server-side store, new ones per request for the cookie store. */
+  engine: SessionEngine;
   /** False for a store that keeps nothing server-side: the [server] items are skipped. */
   serverSide: boolean;
   close?(): unknown;
@@ -108,38 +108,48 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       t.skip("needs server-side state");
       return true;
     };
+    /** Each request's store, and the cookie codec it came with. */
+    const codecs = new WeakMap<SessionStore, CookieCodec>();
+    const openStore = (): SessionStore => {
+      const { store, cookie } = fixture.engine.open();
+      codecs.set(store, cookie);
+      return store;
+    };
+    const cookieOf = (store: SessionStore): CookieCodec => codecs.get(store)!;
+    /** Whether a key holds live data (Django's exists()). */
+    const exists = async (store: SessionStore, key: string): Promise<boolean> => (await store.load(key)).state === "live";
     /** The store of a later request from the same browser: it carries `key`'s cookie. */
     const later = async (store: SessionStore, key: string): Promise<SessionStore> => {
-      const next = fixture.store();
-      await next.readCookie(await store.cookieValue(key));
+      const next = openStore();
+      await cookieOf(next).read(await cookieOf(store).write(key));
       return next;
     };
     /** A new key whose session holds `data`, saved through one request's store. */
     const saved = async (data: Data, context = ctx()): Promise<{ key: string; store: SessionStore }> => {
       const key = newSessionKey();
-      const store = fixture.store();
+      const store = openStore();
       assert.equal(await store.save(key, set(data), context), "saved");
       return { key, store };
     };
 
     describe("loading and saving", () => {
       it("a key never written loads as missing and does not exist", async () => {
-        const store = fixture.store();
+        const store = openStore();
         const key = newSessionKey();
         assert.deepEqual(await store.load(key), { state: "missing" });
-        assert.equal(await store.exists(key), false);
+        assert.equal(await exists(store, key), false);
       });
 
       it("save answers saved; the data loads back in a later request; createdAt is kept by later writes", async () => {
         const before = Date.now();
         const { key, store } = await saved({ a: 1, nested: { list: [true, null, "ü"] } });
-        const cookie = await store.cookieValue(key);
-        const next = fixture.store();
-        assert.equal((await next.readCookie(cookie))?.key, key, "the cookie carries the key");
+        const cookie = await cookieOf(store).write(key);
+        const next = openStore();
+        assert.equal((await cookieOf(next).read(cookie))?.key, key, "the cookie carries the key");
         const first = await next.load(key);
         assert.equal(first.state, "live");
         assert.deepEqual(dataOf(first), { a: 1, nested: { list: [true, null, "ü"] } });
-        assert.equal(await next.exists(key), true);
+        assert.equal(await exists(next, key), true);
         if (first.state !== "live") return;
         assert.ok(first.createdAt >= before && first.refreshedAt >= first.createdAt);
         await sleep(5);
@@ -158,10 +168,10 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("[server] two requests that loaded the same session and save different keys both keep theirs", async (t) => {
         if (needsServer(t)) return;
         const { key } = await saved({ start: 0 });
-        const [one, two] = [fixture.store(), fixture.store()];
+        const [one, two] = [openStore(), openStore()];
         await Promise.all([one.load(key), two.load(key)]);
         assert.deepEqual(await Promise.all([one.save(key, set({ one: 1 }), ctx()), two.save(key, set({ two: 2 }), ctx())]), ["saved", "saved"]);
-        assert.deepEqual(dataOf(await fixture.store().load(key)), { start: 0, one: 1, two: 2 });
+        assert.deepEqual(dataOf(await openStore().load(key)), { start: 0, one: 1, two: 2 });
       });
 
       it("removed keys are deleted; the others stay", async () => {
@@ -184,7 +194,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
           const next = await later(store, key);
           assert.equal(await next.save(key, emptying, ctx()), "emptied");
           assert.deepEqual(await next.load(key), { state: "missing" });
-          assert.equal(await next.exists(key), false);
+          assert.equal(await exists(next, key), false);
           assert.equal(await next.save(key, set({ again: 1 }), ctx()), "saved", "emptied is not ended");
           assert.deepEqual(dataOf(await (await later(next, key)).load(key)), { again: 1 });
         }
@@ -202,7 +212,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
 
     describe("increment", () => {
       it("an absent field, or key, counts from 0; the new value is returned and stored", async () => {
-        const store = fixture.store();
+        const store = openStore();
         const key = newSessionKey();
         assert.equal(await store.increment(key, "n", 3, ctx()), 3);
         assert.equal(await store.increment(key, "n", -5, ctx()), -2);
@@ -215,12 +225,12 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("[server] 100 concurrent increments, one per request, count 100, each returning a different value", async (t) => {
         if (needsServer(t)) return;
         const { key } = await saved({ other: "kept" });
-        const values = await Promise.all(Array.from({ length: 100 }, () => fixture.store().increment(key, "n", 1, ctx())));
+        const values = await Promise.all(Array.from({ length: 100 }, () => openStore().increment(key, "n", 1, ctx())));
         assert.deepEqual(
           [...values].sort((a, b) => Number(a) - Number(b)),
           Array.from({ length: 100 }, (_, i) => i + 1),
         );
-        assert.deepEqual(dataOf(await fixture.store().load(key)), { other: "kept", n: 100 });
+        assert.deepEqual(dataOf(await openStore().load(key)), { other: "kept", n: 100 });
       });
 
       it("a stored string or 1.5 is refused with SessionValueError (a TypeError); nothing is written", async () => {
@@ -251,7 +261,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       });
 
       it("a payload past ctx.maxBytes is refused on a key with no entry too", async () => {
-        const store = fixture.store();
+        const store = openStore();
         const key = newSessionKey();
         await assert.rejects(store.increment(key, "x".repeat(100), 1, ctx(60_000, { maxBytes: 50 })), SessionTooLargeError);
         assert.deepEqual(await store.load(key), { state: "missing" });
@@ -264,13 +274,13 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         const { key, store } = await saved({ user: 1 });
         await store.end(key);
         assert.deepEqual(await store.load(key), { state: "ended" });
-        assert.equal(await store.exists(key), false);
+        assert.equal(await exists(store, key), false);
         assert.equal(await store.save(key, set({ cart: "item" }), ctx()), "interrupted");
         assert.equal(await store.save(key, { set: { a: 1 }, removed: [], replaceAll: true }, ctx()), "interrupted");
         assert.equal(await store.increment(key, "n", 1, ctx()), "interrupted");
         assert.equal(await store.increment(key, "user", 1, ctx()), "interrupted");
         await store.touch(key, ctx());
-        assert.deepEqual(await fixture.store().load(key), { state: "ended" });
+        assert.deepEqual(await openStore().load(key), { state: "ended" });
       });
 
       it("cycle writes the data under the new key, and nothing when the data is empty", async () => {
@@ -301,7 +311,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
           const before = Date.now();
           const next = await later(store, key);
           assert.deepEqual(await next.load(key), { state: "missing" });
-          assert.equal(await next.exists(key), false);
+          assert.equal(await exists(next, key), false);
           if (write === "save") assert.equal(await next.save(key, set({ fresh: 1 }), ctx()), "saved");
           else assert.equal(await next.increment(key, "n", 1, ctx()), 1);
           const result = await (await later(next, key)).load(key);
@@ -311,7 +321,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       });
 
       it("touch pushes a live entry's expiry, data unchanged; it never revives an expired entry", async () => {
-        const store = fixture.store();
+        const store = openStore();
         const [touched, untouched] = [newSessionKey(), newSessionKey()];
         await store.save(touched, set({ a: 1 }), ctx(400));
         await store.save(untouched, set({ b: 1 }), ctx(400));
@@ -324,7 +334,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
 
       it("[server] clearExpired removes at most `limit` expired entries, expired tombstones included, and counts them", async (t) => {
         if (needsServer(t)) return;
-        const store = fixture.store();
+        const store = openStore();
         while ((await store.clearExpired(1000)) > 0); // what earlier tests left behind
         const expired = await Promise.all([1, 2, 3].map(async (i) => (await saved({ i }, ctx(-1000))).key));
         const expiredTombstone = (await saved({ t: 1 }, ctx(-1000))).key;
@@ -345,7 +355,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
 
     describe("per-user sessions", () => {
       const needsUsers = (t: TestContext): SessionStore["users"] | undefined => {
-        const users = fixture.store().users;
+        const users = openStore().users;
         if (!users) t.skip("this store lists no user sessions");
         return users;
       };
@@ -354,7 +364,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("list gives the user's live sessions, newest first, by _auth_user_id only; endOthers ends the others", async (t) => {
         const users = needsUsers(t);
         if (!users) return;
-        const store = fixture.store();
+        const store = openStore();
         const phone = await signedIn(101, "Phone");
         await sleep(5);
         const laptop = await signedIn(101, "Laptop", { cart: 1 });
@@ -393,7 +403,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("cycle carries the user to the new key", async (t) => {
         const users = needsUsers(t);
         if (!users) return;
-        const store = fixture.store();
+        const store = openStore();
         const oldKey = await signedIn(201, "Browser");
         const [before] = await users.list(201, oldKey);
         const newKey = newSessionKey();
@@ -407,7 +417,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("an expired session is not listed, even after an increment reuses its key", async (t) => {
         const users = needsUsers(t);
         if (!users) return;
-        const store = fixture.store();
+        const store = openStore();
         const key = (await saved({ _auth_user_id: 301 }, ctx(-1000))).key;
         assert.deepEqual(await users.list(301, null), []);
         assert.equal(await store.increment(key, "n", 1, ctx()), 1);

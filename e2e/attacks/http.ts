@@ -2,6 +2,7 @@
 // without a browser, and the readings the assertions need (visit counts, Set-Cookie).
 import { createClient } from "@libsql/client";
 import { request as httpRequest } from "node:http";
+import { COOKIE_NAME } from "../env";
 import { rawRequest, type RawResponse } from "../server";
 
 export const USERNAME = "john_doe";
@@ -11,7 +12,7 @@ export const THROTTLED = /Too many failed sign-in attempts\. Try again in \d+ se
 export const OUTAGE_LOG = "[session] storage unavailable";
 
 export interface Answer extends RawResponse {
-  /** The `sessionid=…` Set-Cookie line of the answer, if it set or deleted the cookie. */
+  /** The `${COOKIE_NAME}=…` Set-Cookie line of the answer, if it set or deleted the session cookie. */
   sessionSetCookie: string | undefined;
   json(): Record<string, unknown> & { items?: Record<string, unknown>; error?: unknown; value?: unknown };
 }
@@ -20,7 +21,7 @@ export interface Answer extends RawResponse {
 export function sessionSetCookie(response: RawResponse): string | undefined {
   const raw = response.headers["set-cookie"];
   const lines = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  return lines.find((line) => line.startsWith("sessionid="));
+  return lines.find((line) => line.startsWith(`${COOKIE_NAME}=`));
 }
 
 /** The body as a reader sees it: React's `<!-- -->` text separators removed. */
@@ -45,7 +46,7 @@ export interface SendOptions {
 }
 
 /**
- * One client: a cookie jar holding `sessionid` only. Unsafe methods get the
+ * One client: a cookie jar holding the session cookie (COOKIE_NAME) only. Unsafe methods get the
  * headers a same-origin browser page would send (Origin and a JSON content
  * type) unless the test overrides them.
  */
@@ -69,7 +70,7 @@ export class Client {
     const headers: Record<string, string | undefined> = {
       ...(unsafe ? { origin: this.origin } : {}),
       ...(unsafe && body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(this.cookie && options.withCookie !== false ? { cookie: `sessionid=${this.cookie}` } : {}),
+      ...(this.cookie && options.withCookie !== false ? { cookie: `${COOKIE_NAME}=${this.cookie}` } : {}),
       ...options.headers,
     };
     const buffer = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
@@ -78,7 +79,7 @@ export class Client {
     const response = await rawRequest(`${this.baseURL}${path}`, { method, headers: headers as Record<string, string>, body: buffer });
     const line = sessionSetCookie(response);
     if (line && options.withCookie !== false) {
-      const value = line.slice("sessionid=".length).split(";")[0];
+      const value = line.slice(`${COOKIE_NAME}=`.length).split(";")[0];
       this.cookie = value === "" || /max-age=0(;|$)/i.test(line) ? undefined : value;
     }
     return {

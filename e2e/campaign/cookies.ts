@@ -1,4 +1,5 @@
 // Tampered real seals (every byte position, the version mark, appended and cut) and junk cookies.
+import { COOKIE_NAME } from "../env";
 import type { Rng } from "./prng";
 
 export interface Tampered {
@@ -100,29 +101,29 @@ export function junkCookie(rng: Rng, kind: number, seals: { foreign: string; unk
       .join("")
       .replace(/[;,\\]/g, "");
   const makers: (() => Junk)[] = [
-    () => ({ label: "random base64", header: `sessionid=${rng.bytes(1 + rng.int(300)).toString("base64")}`, fresh: true }),
-    () => ({ label: "random base64url 250 chars", header: `sessionid=${rng.bytes(190).toString("base64url").slice(0, 250)}`, fresh: true }),
-    () => ({ label: "4,097 chars", header: `sessionid=${"A".repeat(4_097)}`, fresh: true }),
-    () => ({ label: "8 KB", header: `sessionid=${"B".repeat(8_000)}`, fresh: true }),
-    () => ({ label: "seal-shaped 4,097 chars", header: `sessionid=Fe26.2*1*${"a".repeat(4_085)}~2`, fresh: true }),
+    () => ({ label: "random base64", header: `${COOKIE_NAME}=${rng.bytes(1 + rng.int(300)).toString("base64")}`, fresh: true }),
+    () => ({ label: "random base64url 250 chars", header: `${COOKIE_NAME}=${rng.bytes(190).toString("base64url").slice(0, 250)}`, fresh: true }),
+    () => ({ label: "4,097 chars", header: `${COOKIE_NAME}=${"A".repeat(4_097)}`, fresh: true }),
+    () => ({ label: "8 KB", header: `${COOKIE_NAME}=${"B".repeat(8_000)}`, fresh: true }),
+    () => ({ label: "seal-shaped 4,097 chars", header: `${COOKIE_NAME}=Fe26.2*1*${"a".repeat(4_085)}~2`, fresh: true }),
     () => ({
-      label: "30 cookies named sessionid (junk)",
-      header: Array.from({ length: 30 }, (_, j) => `sessionid=${j}${rng.bytes(8).toString("hex")}`).join("; "),
+      label: `30 cookies named ${COOKIE_NAME} (junk)`,
+      header: Array.from({ length: 30 }, (_, j) => `${COOKIE_NAME}=${j}${rng.bytes(8).toString("hex")}`).join("; "),
       fresh: true,
     }),
-    () => ({ label: "tampered seal then junk duplicates", header: `sessionid=${seals.tampered}; sessionid=x; sessionid=`, fresh: true }),
-    () => ({ label: "latin-1 bytes", header: `sessionid=${latin1(60)}`, fresh: true }),
-    () => ({ label: "percent garbage", header: "sessionid=%E0%A4%A%ZZ%00%FF", fresh: true }),
-    () => ({ label: "percent-encoded NUL and CR LF", header: "sessionid=%00%0d%0aSet-Cookie:%20x=1", fresh: true }),
-    () => ({ label: "empty value", header: "sessionid=", fresh: true }),
-    () => ({ label: "name only", header: "sessionid", fresh: true }),
+    () => ({ label: "tampered seal then junk duplicates", header: `${COOKIE_NAME}=${seals.tampered}; ${COOKIE_NAME}=x; ${COOKIE_NAME}=`, fresh: true }),
+    () => ({ label: "latin-1 bytes", header: `${COOKIE_NAME}=${latin1(60)}`, fresh: true }),
+    () => ({ label: "percent garbage", header: `${COOKIE_NAME}=%E0%A4%A%ZZ%00%FF`, fresh: true }),
+    () => ({ label: "percent-encoded NUL and CR LF", header: `${COOKIE_NAME}=%00%0d%0aSet-Cookie:%20x=1`, fresh: true }),
+    () => ({ label: "empty value", header: `${COOKIE_NAME}=`, fresh: true }),
+    () => ({ label: "name only", header: COOKIE_NAME, fresh: true }),
     () => ({ label: "separators only", header: ";;; ;", fresh: true }),
-    () => ({ label: "quoted junk", header: 'sessionid="Fe26.2**~2"', fresh: true }),
-    () => ({ label: "empty seal fields", header: "sessionid=Fe26.2*********~2", fresh: true }),
-    () => ({ label: "seal of another secret", header: `sessionid=${seals.foreign}`, fresh: true }),
-    () => ({ label: "valid seal of a key with no row", header: `sessionid=${seals.unknownKey()}`, fresh: true }),
-    () => ({ label: "junk + session_checked=cookie", header: `sessionid=${rng.bytes(30).toString("base64url")}; session_checked=cookie`, fresh: true }),
-    () => ({ label: "junk + session_checked=junk", header: `session_checked=${latin1(20)}; sessionid=zz`, fresh: true }),
+    () => ({ label: "quoted junk", header: `${COOKIE_NAME}="Fe26.2**~2"`, fresh: true }),
+    () => ({ label: "empty seal fields", header: `${COOKIE_NAME}=Fe26.2*********~2`, fresh: true }),
+    () => ({ label: "seal of another secret", header: `${COOKIE_NAME}=${seals.foreign}`, fresh: true }),
+    () => ({ label: "valid seal of a key with no row", header: `${COOKIE_NAME}=${seals.unknownKey()}`, fresh: true }),
+    () => ({ label: "junk + session_checked=cookie", header: `${COOKIE_NAME}=${rng.bytes(30).toString("base64url")}; session_checked=cookie`, fresh: true }),
+    () => ({ label: "junk + session_checked=junk", header: `session_checked=${latin1(20)}; ${COOKIE_NAME}=zz`, fresh: true }),
     () => ({ label: "1,000 other cookies", header: Array.from({ length: 1_000 }, (_, j) => `c${j}=${j}`).join("; "), fresh: true }),
   ];
   return makers[kind % makers.length]();

@@ -23,6 +23,7 @@ import {
   type KeyAtom,
   type ValueAtom,
 } from "./atoms";
+import { COOKIE_NAME } from "../env";
 import { JUNK_KINDS, junkCookie, tamper } from "./cookies";
 import { multipart, pageText, setCookieValue, type Part, type Req, type Res } from "./http";
 import { Rng } from "./prng";
@@ -31,7 +32,7 @@ import { Rng } from "./prng";
 export interface Ctx {
   base: string;
   port: number;
-  /** Cookie headers (`sessionid=…`) of the attacker's own live sessions. */
+  /** Cookie headers (`${COOKIE_NAME}=…`) of the attacker's own live sessions. */
   pool: string[];
   /** The browsing client's current seal (tampered copies of it must never count a visit). */
   browserSeal(): string;
@@ -103,9 +104,9 @@ function tamperedWho(rng: Rng, fromBrowser: boolean): Who {
     fresh: true,
     live: false,
     cookie: (ctx) => {
-      const seal = fromBrowser ? ctx.browserSeal() : ctx.pool[slot].slice("sessionid=".length);
+      const seal = fromBrowser ? ctx.browserSeal() : ctx.pool[slot].slice(`${COOKIE_NAME}=`.length);
       const t = tamper(seal, kind, at);
-      return { header: `sessionid=${t.value}`, note: t.label };
+      return { header: `${COOKIE_NAME}=${t.value}`, note: t.label };
     },
   };
 }
@@ -189,8 +190,8 @@ const oneOf =
 
 const FORBIDDEN: Check = (res) => {
   if (res.status !== 403) return `expected 403 (not same-origin), got ${res.status}`;
-  const set = setCookieValue(res, "sessionid");
-  if (set !== undefined) return `403 but with Set-Cookie sessionid (${set === "" ? "deleting it" : "a new value"})`;
+  const set = setCookieValue(res, COOKIE_NAME);
+  if (set !== undefined) return `403 but with Set-Cookie ${COOKIE_NAME} (${set === "" ? "deleting it" : "a new value"})`;
   return null;
 };
 
@@ -858,7 +859,7 @@ export function generate(rng: Rng, scale: number): Input[] {
         },
       };
     }
-    const sent = (ctx: Ctx) => (whoIs.live ? whoIs.cookie(ctx).header?.slice("sessionid=".length) : undefined);
+    const sent = (ctx: Ctx) => (whoIs.live ? whoIs.cookie(ctx).header?.slice(`${COOKIE_NAME}=`.length) : undefined);
     return {
       entry: "GET /session/renew?next=",
       what: `next ${next.label} [${whoIs.label}]`,
@@ -876,7 +877,7 @@ export function generate(rng: Rng, scale: number): Input[] {
         }
         if (target.origin !== new URL(ctx.base).origin) return `redirects off-site to ${target.origin}`;
         if (whoIs.live) {
-          const set = setCookieValue(res, "sessionid");
+          const set = setCookieValue(res, COOKIE_NAME);
           if (set !== undefined && set !== sent(ctx)) return "replaced a live session's cookie";
         }
         return null;

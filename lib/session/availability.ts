@@ -1,4 +1,5 @@
 import { SessionStoreUnavailableError } from "./errors";
+import { processState } from "./process-state";
 import type { SessionStore } from "./types";
 
 /**
@@ -9,13 +10,10 @@ import type { SessionStore } from "./types";
  * again, so the server recovers by itself when the fault ends. Only errors
  * the driver marks as unavailability trip it: bad input is a 4xx, and any
  * other error a 500 with its stack, never a site-wide 503.
- * Kept on globalThis: the proxy and the pages are separate bundles in one process.
+ * One per process (process-state.ts): the proxy and the pages are separate bundles.
  */
 const BACKOFF_MS = 2000;
-const state = ((globalThis as { __sessionStoreHealth?: { failedAt: number; trippedAt: number } }).__sessionStoreHealth ??= {
-  failedAt: 0,
-  trippedAt: 0,
-});
+const state = processState().storeHealth;
 
 export function storeRecentlyFailed(): boolean {
   return Date.now() - state.failedAt < BACKOFF_MS;
@@ -68,7 +66,7 @@ export async function guardStorage<T>(call: Promise<T>): Promise<T> {
 }
 
 /** Store methods that never touch storage (cookie sealing, size checks): not guarded. */
-const LOCAL_METHODS = new Set<PropertyKey>(["readCookie", "cookieValue", "assertFits"]);
+const LOCAL_METHODS = new Set<PropertyKey>(["assertFits"]);
 
 /**
  * The same store with every storage call guarded; `onUnavailable` runs

@@ -3,6 +3,7 @@ import type { SecretList } from "./secret";
 import { seal, unseal } from "./seal";
 import { isWellFormedKey } from "./keys";
 import { securityEvent } from "./log";
+import type { CookieCodec, SessionEngine, SessionStore } from "./types";
 
 /** The attributes of the session cookie, as Next's `cookies().set()` takes them. */
 export interface CookieAttributes {
@@ -70,6 +71,18 @@ export async function readKeyCookie(value: string | undefined, secrets: SecretLi
   return { key: data.k, sealedAt: typeof data.t === "number" ? data.t : 0 };
 }
 
+/** Sealed key and seal time, one letter each: the fields travel in every request's cookie. */
 export function sealKey(key: string, secrets: SecretList): Promise<string> {
   return seal({ k: key, t: Date.now() }, secrets);
+}
+
+/** The codec of a server-side store's cookie: the sealed key only. */
+export function keyCookie(secrets: SecretList): CookieCodec {
+  return { read: (value) => readKeyCookie(value, secrets), write: (key) => sealKey(key, secrets) };
+}
+
+/** A server-side store with the sealed-key cookie: one shared store, so writes during render persist. */
+export function serverSideEngine(store: SessionStore, secrets: SecretList): SessionEngine {
+  const opened = { store, cookie: keyCookie(secrets) };
+  return { open: () => opened, writesDuringRender: true };
 }

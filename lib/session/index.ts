@@ -14,6 +14,8 @@ export type {
   UserSessions,
   SessionHooks,
   SessionEventInfo,
+  SessionEngine,
+  CookieCodec,
 } from "./types";
 export {
   SessionTooLargeError,
@@ -24,16 +26,16 @@ export {
   SessionStoreUnavailableError,
   SessionEngineUnsupportedError,
 } from "./errors";
-export { assertValidKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
+export { assertValidKey, assertReservedKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
 export { readSettings, ImproperlyConfigured, type SessionSettings, type SameSite } from "./settings";
 export { parseSecrets, type SecretList } from "./secret";
-export { keyFromCookie, sealKey } from "./cookie";
+export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes, type CookieAttributes } from "./cookie";
 export { hashKey, newSessionKey } from "./keys";
 export { localPath } from "./local-path";
 export { isUnavailability } from "./availability";
 export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
 export { clearExpiredSessions, CLEAR_BATCH_SIZE } from "./clear";
-export { startExpirySweep } from "./sweep";
+export { startExpirySweep, SWEEP_BATCH } from "./sweep";
 export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";
-export { CookieStore } from "./stores/cookie";
+export { CookieStore, cookieEngine } from "./stores/cookie";
 export { MemoryStore } from "./stores/memory";

@@ -17,7 +17,7 @@ export function seal(data: object, secrets: SecretList): Promise<string> {
   return sealData(data, { password: { [secretId(secrets[0])]: secrets[0] }, ttl: NO_TTL });
 }
 
-export type UnsealFailure = "invalid" | "expired" | "unknown-password" | "not canonical";
+export type UnsealFailure = "invalid" | "unknown-password" | "not canonical";
 
 /**
  * The one form our seals take: `Fe26.2*id*salt*iv*ciphertext*expiry*salt*mac~2`.
@@ -74,15 +74,21 @@ async function unsealUncached(
     onFailure?.("not canonical");
     return null;
   }
-  const passwords = Object.fromEntries(secrets.map((s) => [secretId(s), s]));
-  let failed = false;
-  const data = await unsealData<Record<string, unknown>>(sealed, {
-    password: passwords,
-    ttl: NO_TTL,
-    onUnsealError: (reason) => {
-      failed = true;
-      onFailure?.(reason);
-    },
-  });
-  return failed || typeof data !== "object" || data === null ? null : data;
+  const passwords = Object.fromEntries(secrets.map((secret) => [secretId(secret), secret]));
+  if (!Object.hasOwn(passwords, sealed.split("*")[1])) {
+    onFailure?.("unknown-password"); // sealed with a secret this process does not have (rotated out, or another app's)
+    return null;
+  }
+  let data: Record<string, unknown>;
+  try {
+    // iron-session answers {} for a seal it refuses (a bad MAC, above all), and throws for a few malformed ones.
+    data = await unsealData<Record<string, unknown>>(sealed, { password: passwords, ttl: NO_TTL });
+  } catch {
+    data = {};
+  }
+  if (typeof data !== "object" || data === null || Object.keys(data).length === 0) {
+    onFailure?.("invalid");
+    return null;
+  }
+  return data;
 }

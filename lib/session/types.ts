@@ -6,7 +6,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * The shape of session data. An app declares its keys once by augmenting
  * this interface, so `get("num_visits")` has the declared type:
  *
- *   declare module "@/lib/session" { interface SessionData { num_visits?: number } }
+ *   declare module "@/lib/session/types" { interface SessionData { num_visits?: number } }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface SessionData {}
@@ -37,24 +37,22 @@ export interface WriteContext {
 }
 
 /**
- * One storage engine. The engine also owns what the cookie carries: the
- * sealed key (libSQL) or the sealed data itself (cookie engine).
+ * Where sessions are kept, as narrow as Django's SessionBase backends and
+ * React Router's createData/readData/updateData/deleteData: a key's data is
+ * loaded, changed per key, counted, refreshed, ended, moved to a new key, and
+ * swept when expired. The cookie is not the store's business (see
+ * CookieCodec); test/store-contract.ts is the contract as a test.
+ *
+ * Two markers belong to the contract. A tombstone: an ended key (flush,
+ * cycle) loads as "ended" until it expires and is swept, so no late save can
+ * bring a signed-out session back. The dead-key marker: a save or increment
+ * under an ended key writes nothing and answers "interrupted", and the
+ * session carries on under a fresh key.
  */
 export interface SessionStore {
-  /**
-   * Whether a write made while a server component renders persists. The
-   * database does; a cookie cannot be set then, so the cookie engine's
-   * render-time writes run in the proxy instead (see render-write.ts).
-   */
-  readonly writesDuringRender: boolean;
-  /** Refuses data the engine could not store (the cookie engine's 4 KB), before it is accepted. */
-  assertFits?(data: Record<string, JsonValue>): Promise<void>;
-  /** What a cookie value carries, or null when it is absent, forged, damaged or expired. */
-  readCookie(value: string | undefined): Promise<CookieContents | null>;
-  /** The cookie value to send for a key (called after the key's data was saved). */
-  cookieValue(key: string): Promise<string>;
+  /** "live" with the data, "missing" (never written, expired or swept), or "ended" (a tombstone). */
   load(key: string): Promise<LoadResult>;
-  /** Applies only the changed keys, so concurrent saves of other keys survive. */
+  /** Applies only the changed keys, so concurrent saves of other keys survive; "emptied" leaves nothing stored. */
   save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult>;
   /**
    * Atomic add of a whole number; "interrupted" when the key is dead. Throws
@@ -65,13 +63,14 @@ export interface SessionStore {
   increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted">;
   /** Pushes a live session's expiry forward without changing its data (idle refresh). */
   touch(key: string, ctx: WriteContext): Promise<void>;
-  /** Ends a key for good (flush). */
+  /** Ends a key for good (flush): it becomes a tombstone. */
   end(key: string): Promise<void>;
   /** Moves the data to a new key and ends the old one, in one transaction. */
   cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void>;
-  exists(key: string): Promise<boolean>;
-  /** Deletes up to `limit` expired rows; returns how many. */
+  /** Deletes up to `limit` expired sessions (tombstones included); returns how many. */
   clearExpired(limit: number): Promise<number>;
+  /** Refuses data the store could not keep (the cookie engine's 4 KB), before a change is accepted. */
+  assertFits?(data: Record<string, JsonValue>): Promise<void>;
   /** Per-user listing and revocation; absent where the engine keeps nothing server-side. */
   readonly users?: UserSessions;
 }
@@ -106,6 +105,26 @@ export function runHook<A>(hook: ((arg: A) => void) | undefined, arg: A): void {
   } catch (error) {
     console.error("[session] a lifecycle hook failed:", error);
   }
+}
+
+/** What the session cookie carries, both ways: a sealed key, or (cookie engine) the sealed data. */
+export interface CookieCodec {
+  /** What a cookie value carries, or null when it is absent, forged, damaged or expired. */
+  read(value: string | undefined): Promise<CookieContents | null>;
+  /** The cookie value to send for a key (called after the key's data was saved). */
+  write(key: string): Promise<string>;
+}
+
+/** A store and its cookie, as one request uses them. */
+export interface SessionEngine {
+  /** The store and codec of one request: shared objects, or new ones where the engine keeps request state (cookie). */
+  open(): { store: SessionStore; cookie: CookieCodec };
+  /**
+   * Whether a write made while a server component renders persists. A
+   * server-side store's does; a cookie cannot be set then, so the cookie
+   * engine's render-time writes run in the proxy instead (see RenderWrite).
+   */
+  readonly writesDuringRender: boolean;
 }
 
 /** One live session of a user, as a device list shows it. Never the key itself. */

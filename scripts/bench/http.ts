@@ -1,6 +1,7 @@
 // HTTP figures, measured side by side in alternating rounds: the session's share of a
 // request (/library vs its session-free control) and two server processes vs one.
 import autocannon from "autocannon";
+import { COOKIE_NAME } from "./servers";
 
 export interface Load {
   url: string;
@@ -87,6 +88,6 @@ export async function interleave(
 export async function sessionCookie(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/library`);
   const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-  if (!cookies.some((c) => c.startsWith("sessionid="))) throw new Error("no session cookie from /library");
+  if (!cookies.some((c) => c.startsWith(`${COOKIE_NAME}=`))) throw new Error("no session cookie from /library");
   return cookies.join("; ");
 }

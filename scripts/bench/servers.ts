@@ -5,6 +5,8 @@ import path from "node:path";
 
 export const DIST_DIR = ".next-bench";
 const SECRET = "benchmark-secret-not-for-production-0123456789";
+/** The session cookie's name, as the servers are told (SESSION_COOKIE_NAME, Django's default otherwise). */
+export const COOKIE_NAME = process.env.SESSION_COOKIE_NAME || "sessionid";
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -57,6 +59,7 @@ export async function startServer(port: number, dbFile: string, processes = 1): 
       NEXT_DIST_DIR: DIST_DIR,
       DATABASE_URL: `file:${dbFile}`,
       SESSION_SECRET: SECRET,
+      SESSION_COOKIE_NAME: COOKIE_NAME,
       PORT: String(port),
       WEB_CONCURRENCY: String(processes),
     },

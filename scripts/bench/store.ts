@@ -9,7 +9,6 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
 
-const SECRETS = ["benchmark-secret-not-for-production-0123456789"] as const;
 const OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
 const HOT_SESSIONS = 1000;
 
@@ -45,7 +44,7 @@ export async function storeFixture(rows: number): Promise<StoreFixture> {
   const db = openDatabase(`file:${tempDbFile(`store-${rows}`)}`);
   await prepareDatabase(db);
   await fillRows(db, rows - HOT_SESSIONS, false);
-  const store = new LibsqlStore(libsqlConnection(db), [...SECRETS] as [string]);
+  const store = new LibsqlStore(libsqlConnection(db));
   const keys = Array.from({ length: HOT_SESSIONS }, () => newSessionKey());
   for (const key of keys) await session(store, key).increment("n");
   return { db, store, keys, rows };

@@ -10,15 +10,15 @@ import { localPath } from "../local-path";
 import type { RenderWrite, RequiredData } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
 import type { SessionSettings } from "../settings";
-import type { SessionHooks, SessionStore } from "../types";
+import type { CookieCodec, SessionEngine, SessionHooks, SessionStore } from "../types";
 import { handleProxy } from "./proxy-handler";
 import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";
 
 /** Everything the sessions of one app are built from: nothing is read from the environment here. */
 export interface SessionsConfig {
-  /** The store for one request: a shared instance, or a new one per request where the engine keeps request state (cookie). */
-  store: () => SessionStore;
+  /** Where sessions are kept and what the cookie carries (serverSideEngine(store, secrets), cookieEngine(…)). */
+  engine: SessionEngine;
   /** Cookie attributes, ages and limits (readSettings() parses them from Django's variable names). */
   settings: SessionSettings;
   /** Writes pages make while rendering (a visit counter), declared once: see RenderWrite. */
@@ -129,9 +129,10 @@ export function createSessions(config: SessionsConfig) {
       if (routeHandler) throw new SessionStoreUnavailableError(new Error("storage failed moments ago"));
       redirectToUnavailable(requestHeaders);
     }
-    const store = guardedStore(config.store(), routeHandler ? undefined : () => redirectToUnavailable(requestHeaders));
+    const opened = config.engine.open();
+    const store = guardedStore(opened.store, routeHandler ? undefined : () => redirectToUnavailable(requestHeaders));
     const raw = jar.get(settings.cookieName)?.value;
-    const incomingKey = (await store.readCookie(raw))?.key ?? null;
+    const incomingKey = (await opened.cookie.read(raw))?.key ?? null;
     const transport: SessionTransport = {
       incomingKey,
       hadCookie: raw !== undefined,
@@ -139,7 +140,7 @@ export function createSessions(config: SessionsConfig) {
       writable: canSetCookies(jar),
       userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
       async sendKey(key, maxAge) {
-        jar.set(settings.cookieName, await store.cookieValue(key), cookieAttributes(settings, maxAge));
+        jar.set(settings.cookieName, await opened.cookie.write(key), cookieAttributes(settings, maxAge));
       },
       async deleteCookie() {
         jar.set(settings.cookieName, "", deletingCookieAttributes(settings));
@@ -172,7 +173,7 @@ export function createSessions(config: SessionsConfig) {
    */
   async function runRenderWrite<T>(declared: RenderWrite<T>): Promise<T> {
     const session = await getSession();
-    if ((await isPrefetch()) || !config.store().writesDuringRender) return declared.read(session);
+    if ((await isPrefetch()) || !config.engine.writesDuringRender) return declared.read(session);
     try {
       const result = await declared.write(session);
       await session.save();
@@ -217,8 +218,8 @@ export function createSessions(config: SessionsConfig) {
   }
 
   /** Whether the cookie names a key that can still be used (not absent, forged or ended). */
-  async function hasUsableKey(store: SessionStore, cookieValue: string | undefined): Promise<boolean> {
-    const contents = await store.readCookie(cookieValue);
+  async function hasUsableKey(store: SessionStore, cookie: CookieCodec, cookieValue: string | undefined): Promise<boolean> {
+    const contents = await cookie.read(cookieValue);
     if (!contents) return false;
     return (await guardStorage(store.load(contents.key))).state !== "ended";
   }
@@ -231,10 +232,10 @@ export function createSessions(config: SessionsConfig) {
   async function renewRoute(request: Request): Promise<Response> {
     const next = localPath(new URL(request.url).searchParams.get("next"));
     const jar = await cookies();
-    const store = config.store();
+    const { store, cookie } = config.engine.open();
     try {
-      if (!(await hasUsableKey(store, jar.get(settings.cookieName)?.value))) {
-        jar.set(settings.cookieName, await store.cookieValue(newSessionKey()), cookieAttributes(settings, defaultMaxAge(settings)));
+      if (!(await hasUsableKey(store, cookie, jar.get(settings.cookieName)?.value))) {
+        jar.set(settings.cookieName, await cookie.write(newSessionKey()), cookieAttributes(settings, defaultMaxAge(settings)));
       }
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError) return storageUnavailableResponse(next);

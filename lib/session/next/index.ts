@@ -8,4 +8,4 @@ export {
   type Sessions,
   type SessionsConfig,
 } from "./create-sessions";
-export { CHECKED_COOKIE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";
+export { CHECKED_COOKIE, CHECKED_VALUE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";

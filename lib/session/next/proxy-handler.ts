@@ -5,7 +5,7 @@ import { newSessionKey } from "../keys";
 import { MISSING_DATA_HEADER } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
 import type { SessionsConfig } from "./create-sessions";
-import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
+import { CHECKED_COOKIE, CHECKED_VALUE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";
 
 type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true };
@@ -22,11 +22,12 @@ type OutgoingCookie = { value: string; maxAge: number | null } | { deleted: true
  * Whatever cookie results goes to the browser and to the render.
  */
 export async function handleProxy(request: NextRequest, config: SessionsConfig, options: SessionOptions): Promise<Response> {
-  const { settings: s, renderWrites = [], requiredData = [] } = config;
+  const { settings, renderWrites = [], requiredData = [] } = config;
   const path = request.nextUrl.pathname;
   if (storeRecentlyFailed()) return storageUnavailableResponse(path + request.nextUrl.search);
-  const store = config.store();
-  const incoming = await store.readCookie(request.cookies.get(s.cookieName)?.value);
+  const { store, cookie } = config.engine.open();
+  const { writesDuringRender } = config.engine;
+  const incoming = await cookie.read(request.cookies.get(settings.cookieName)?.value);
   // Only page loads get a key or a refresh: a POST (a server action, perhaps a cross-site
   // one that arrived without the SameSite cookie) must not replace the browser's cookie.
   const isPageLoad = request.method === "GET" || request.method === "HEAD";
@@ -34,27 +35,27 @@ export async function handleProxy(request: NextRequest, config: SessionsConfig, 
   const proxySession = () => {
     const transport: SessionTransport = {
       incomingKey: incoming?.key ?? null,
-      hadCookie: request.cookies.has(s.cookieName),
+      hadCookie: request.cookies.has(settings.cookieName),
       writable: true,
       userAgent: request.headers.get("user-agent") ?? undefined,
-      sendKey: async (key, maxAge) => void (outgoing = { value: await store.cookieValue(key), maxAge }),
+      sendKey: async (key, maxAge) => void (outgoing = { value: await cookie.write(key), maxAge }),
       deleteCookie: async () => void (outgoing = { deleted: true }),
     };
     return new Session(store, options, transport);
   };
 
-  const renderWrite = store.writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);
+  const renderWrite = writesDuringRender ? undefined : renderWrites.find((w) => w.path === path);
   let issuedKey: string | undefined;
   if (renderWrite && request.method === "GET") {
     const session = proxySession();
     await renderWrite.write(session);
     await session.save();
-  } else if (!incoming && store.writesDuringRender && isPageLoad) {
+  } else if (!incoming && writesDuringRender && isPageLoad) {
     issuedKey = newSessionKey();
-    outgoing = { value: await store.cookieValue(issuedKey), maxAge: defaultMaxAge(s) };
-  } else if (!incoming && request.cookies.has(s.cookieName)) {
+    outgoing = { value: await cookie.write(issuedKey), maxAge: defaultMaxAge(settings) };
+  } else if (!incoming && request.cookies.has(settings.cookieName)) {
     outgoing = { deleted: true }; // a rejected cookie is dropped here, so it is checked (and logged) once
-  } else if (incoming && isPageLoad && s.refreshInterval > 0 && Date.now() - incoming.sealedAt > s.refreshInterval * 1000) {
+  } else if (incoming && isPageLoad && settings.refreshInterval > 0 && Date.now() - incoming.sealedAt > settings.refreshInterval * 1000) {
     await proxySession().refresh();
   }
 
@@ -75,8 +76,8 @@ export async function handleProxy(request: NextRequest, config: SessionsConfig, 
   forwarded.delete(MISSING_DATA_HEADER);
   if (issuedKey) forwarded.set(NEW_KEY_HEADER, newKeyMark(issuedKey));
   if (outgoing) {
-    if ("deleted" in outgoing) request.cookies.delete(s.cookieName);
-    else request.cookies.set(s.cookieName, outgoing.value);
+    if ("deleted" in outgoing) request.cookies.delete(settings.cookieName);
+    else request.cookies.set(settings.cookieName, outgoing.value);
     forwarded.set("cookie", request.cookies.toString());
   }
   let response: NextResponse;
@@ -89,8 +90,8 @@ export async function handleProxy(request: NextRequest, config: SessionsConfig, 
   // Pages show one visitor's data: no shared cache may keep them.
   response.headers.set("Cache-Control", "private, no-store");
   response.headers.append("Vary", "Cookie");
-  if (outgoing && "deleted" in outgoing) response.cookies.set(s.cookieName, "", deletingCookieAttributes(s));
-  else if (outgoing) response.cookies.set(s.cookieName, outgoing.value, cookieAttributes(s, outgoing.maxAge));
-  if (isPageLoad) response.cookies.set(CHECKED_COOKIE, s.engine, cookieAttributes(s, s.refreshInterval || s.cookieAge));
+  if (outgoing && "deleted" in outgoing) response.cookies.set(settings.cookieName, "", deletingCookieAttributes(settings));
+  else if (outgoing) response.cookies.set(settings.cookieName, outgoing.value, cookieAttributes(settings, outgoing.maxAge));
+  if (isPageLoad) response.cookies.set(CHECKED_COOKIE, writesDuringRender ? CHECKED_VALUE.writesInPage : CHECKED_VALUE.writesInProxy, cookieAttributes(settings, settings.refreshInterval || settings.cookieAge));
   return response;
 }

@@ -22,6 +22,12 @@ export { MISSING_DATA_HEADER } from "../render-write";
  */
 export const CHECKED_COOKIE = "session_checked";
 
+/**
+ * Its value says where render-time writes run, for the matcher's second rule
+ * (the proxy on every visit of those pages when they run there).
+ */
+export const CHECKED_VALUE = { writesInPage: "db", writesInProxy: "cookie" } as const;
+
 /** The header value that marks `key` as issued for this request (a client cannot know it: keys are sealed). */
 export function newKeyMark(key: string): string {
   return hashKey(key).slice(0, 16);

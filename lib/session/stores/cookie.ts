@@ -5,7 +5,7 @@ import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
 import type { CookieContents } from "../cookie";
 import { assertIncrementResult, ownCopy, putOwn } from "../validate";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, WriteContext, WriteResult } from "../types";
+import type { CookieCodec, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
@@ -44,7 +44,6 @@ function isPayload(value: Record<string, unknown>): value is Record<string, unkn
  * component renders (only the proxy, actions and route handlers can set it).
  */
 export class CookieStore implements SessionStore {
-  readonly writesDuringRender = false;
   private payloads = new Map<string, { payload: Payload; sealed: string }>();
 
   constructor(
@@ -52,7 +51,13 @@ export class CookieStore implements SessionStore {
     private readonly cookieName: string,
   ) {}
 
-  async readCookie(value: string | undefined): Promise<CookieContents | null> {
+  /** This request's cookie: the sealed data itself, which this store reads and writes. */
+  readonly cookie: CookieCodec = {
+    read: (value) => this.readCookie(value),
+    write: (key) => this.cookieValue(key),
+  };
+
+  private async readCookie(value: string | undefined): Promise<CookieContents | null> {
     if (!value) return null;
     if (value.length > COOKIE_LIMIT_BYTES) {
       securityEvent("oversized session cookie", { length: value.length });
@@ -69,7 +74,7 @@ export class CookieStore implements SessionStore {
     return { key: data.k, sealedAt: data.t };
   }
 
-  async cookieValue(key: string): Promise<string> {
+  private async cookieValue(key: string): Promise<string> {
     const entry = this.payloads.get(key);
     return entry ? entry.sealed : (await this.sealed(key, {}, Date.now())).sealed;
   }
@@ -137,12 +142,20 @@ export class CookieStore implements SessionStore {
     if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed(newKey, data, ctx.expiresAt));
   }
 
-  async exists(key: string): Promise<boolean> {
-    return Object.keys(this.liveData(key)).length > 0;
-  }
 
   async clearExpired(): Promise<number> {
     return 0; // nothing is stored server-side: expired cookies simply stop opening
   }
 }
 
+
+/** Django's signed_cookies engine: a new store per request, its cookie the data; render-time writes run in the proxy. */
+export function cookieEngine(secrets: SecretList, cookieName: string): SessionEngine {
+  return {
+    open: () => {
+      const store = new CookieStore(secrets, cookieName);
+      return { store, cookie: store.cookie };
+    },
+    writesDuringRender: false,
+  };
+}

@@ -4,11 +4,9 @@ import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { sessions } from "./libsql-schema";
 import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./libsql-statements";
-import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";
-import type { SecretList } from "../secret";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 /** The reserved key whose integer value is copied into the `user_id` column (per-user listing). */
@@ -151,25 +149,13 @@ export interface LibsqlConnection {
 }
 
 export class LibsqlStore implements SessionStore {
-  readonly writesDuringRender = true;
   private readonly db: LibSQLDatabase;
   /** The per-request statements (load, save, increment), prepared where the driver allows. */
   readonly statements: Statements;
 
-  constructor(
-    connection: LibsqlConnection,
-    private readonly secrets: SecretList,
-  ) {
+  constructor(connection: LibsqlConnection) {
     this.db = drizzle(connection.client);
     this.statements = statementsFor(connection.client, connection.local);
-  }
-
-  readCookie(value: string | undefined): Promise<CookieContents | null> {
-    return readKeyCookie(value, this.secrets);
-  }
-
-  cookieValue(key: string): Promise<string> {
-    return sealKey(key, this.secrets);
   }
 
   private async stored(keyHash: string): Promise<StoredSession | undefined> {
@@ -273,9 +259,6 @@ export class LibsqlStore implements SessionStore {
     await this.db.batch([first, ...rest]);
   }
 
-  async exists(key: string): Promise<boolean> {
-    return (await this.load(key)).state === "live";
-  }
 
   readonly users: UserSessions = {
     list: async (userId, currentKey) => {

@@ -3,10 +3,8 @@
 // restart. It keeps the libSQL store's semantics (per-key merge, atomic
 // increment, tombstones, expiry, per-user listing) over a Map keyed by the
 // SHA-256 hash of the key, never the key itself.
-import { readKeyCookie, sealKey, type CookieContents } from "../cookie";
 import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
-import type { SecretList } from "../secret";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
@@ -42,18 +40,7 @@ function parse(text: string): Data {
  * a read-modify-write: an increment is atomic.
  */
 export class MemoryStore implements SessionStore {
-  readonly writesDuringRender = true;
   private readonly entries = new Map<string, Entry>();
-
-  constructor(private readonly secrets: SecretList) {}
-
-  readCookie(value: string | undefined): Promise<CookieContents | null> {
-    return readKeyCookie(value, this.secrets);
-  }
-
-  cookieValue(key: string): Promise<string> {
-    return sealKey(key, this.secrets);
-  }
 
   /** The data a write builds on: nothing when expired, so old data never comes back. */
   private liveData(entry: Entry | undefined, now: number): Data {
@@ -137,10 +124,6 @@ export class MemoryStore implements SessionStore {
     if (moves) this.write(newHash, data, ctx, now);
     const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
     if (old) this.endEntry(old, now);
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.load(key)).state === "live";
   }
 
   async clearExpired(limit: number): Promise<number> {

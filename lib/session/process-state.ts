@@ -1,0 +1,20 @@
+/**
+ * The library's process-wide state, all of it. Next.js loads the proxy, the
+ * pages and the route handlers as separate bundles in one Node process, each
+ * with its own copy of every module: state that must be one per process
+ * (the storage circuit breaker) lives on globalThis, under one name, here.
+ * Everything else is per bundle on purpose (the opened-seal cache in seal.ts:
+ * a bounded cache, correct in any number of copies).
+ */
+interface ProcessState {
+  /** The circuit breaker (availability.ts): when storage last failed, and when the current outage began. */
+  storeHealth: { failedAt: number; trippedAt: number };
+}
+
+const KEY = "__djangoGradeSessions";
+
+export function processState(): ProcessState {
+  const holder = globalThis as typeof globalThis & { [KEY]?: ProcessState };
+  holder[KEY] ??= { storeHealth: { failedAt: 0, trippedAt: 0 } };
+  return holder[KEY];
+}
