@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SessionEngineUnsupportedError, SessionTooLargeError } from "../lib/session";
-import { cookieEngine, TestBrowser } from "./harness";
+import { COOKIE_NAME, cookieEngine, TestBrowser } from "./harness";
 
 const OLD = "old-cookie-secret-0123456789-0123456789";
 const NEW = "new-cookie-secret-0123456789-0123456789";
@@ -34,7 +34,7 @@ describe("cookie engine", () => {
       }
     }
     await s.save();
-    assert.ok(b.cookie!.length + "sessionid=".length <= 4096);
+    assert.ok(b.cookie!.length + `${COOKIE_NAME}=`.length <= 4096);
     assert.ok(size >= 2500, `largest accepted value: ${size} characters`);
     console.log(`# cookie engine: largest accepted string value ${size} characters, cookie ${b.cookie!.length} bytes`);
   });

@@ -6,9 +6,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
-import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
+import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
+
+/** The cookie name the cookie engine sizes its cookie with: the setting's, as the app reads it. */
+export const COOKIE_NAME = readSettings(process.env, [process.env.SESSION_ENGINE || "db"]).cookieName;
 
 export const DEFAULT_OPTIONS: SessionOptions = {
   cookieAge: 1_209_600,
@@ -62,7 +65,7 @@ export async function memoryEngine(secrets: SecretList = SECRETS): Promise<Engin
 }
 
 export async function cookieEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const engine = cookieSessionEngine(secrets, "sessionid");
+  const engine = cookieSessionEngine(secrets, COOKIE_NAME);
   return { name: "cookie", engine, store: () => engine.open().store, serverSide: false };
 }
 

@@ -7,7 +7,7 @@ describe("settings", () => {
   it("has Django's defaults", () => {
     const s = readSettings({});
     assert.equal(s.engine, "db");
-    assert.equal(s.cookieName, "sessionid");
+    assert.equal(s.cookieName, "sessionid"); // the default itself (SPEC): the one place the name is spelled out
     assert.equal(s.cookieAge, 1_209_600);
     assert.equal(s.cookiePath, "/");
     assert.equal(s.cookieDomain, undefined);

@@ -16,30 +16,30 @@ export interface CookieAttributes {
   expires?: Date;
 }
 
-function baseAttributes(s: SessionSettings): CookieAttributes {
+function baseAttributes(settings: SessionSettings): CookieAttributes {
   return {
-    path: s.cookiePath,
-    ...(s.cookieDomain ? { domain: s.cookieDomain } : {}),
-    secure: s.cookieSecure,
-    httpOnly: s.cookieHttpOnly,
-    sameSite: s.cookieSameSite.toLowerCase() as CookieAttributes["sameSite"],
+    path: settings.cookiePath,
+    ...(settings.cookieDomain ? { domain: settings.cookieDomain } : {}),
+    secure: settings.cookieSecure,
+    httpOnly: settings.cookieHttpOnly,
+    sameSite: settings.cookieSameSite.toLowerCase() as CookieAttributes["sameSite"],
   };
 }
 
 /** A persistent cookie carries both Max-Age and Expires; a browser-session cookie neither. */
-export function cookieAttributes(s: SessionSettings, maxAgeSeconds: number | null): CookieAttributes {
-  if (maxAgeSeconds === null) return baseAttributes(s);
-  return { ...baseAttributes(s), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) };
+export function cookieAttributes(settings: SessionSettings, maxAgeSeconds: number | null): CookieAttributes {
+  if (maxAgeSeconds === null) return baseAttributes(settings);
+  return { ...baseAttributes(settings), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) };
 }
 
 /** Max-Age of a newly issued key: the setting's age, or none for a browser-session cookie. */
-export function defaultMaxAge(s: SessionSettings): number | null {
-  return s.expireAtBrowserClose ? null : s.cookieAge;
+export function defaultMaxAge(settings: SessionSettings): number | null {
+  return settings.expireAtBrowserClose ? null : settings.cookieAge;
 }
 
 /** Deleting cookie: empty value, Max-Age=0, Expires in 1970, same Path and Domain. */
-export function deletingCookieAttributes(s: SessionSettings): CookieAttributes {
-  return { ...baseAttributes(s), maxAge: 0, expires: new Date(0) };
+export function deletingCookieAttributes(settings: SessionSettings): CookieAttributes {
+  return { ...baseAttributes(settings), maxAge: 0, expires: new Date(0) };
 }
 
 /** Browsers keep about 4 KB per cookie; anything longer was not set by us. */

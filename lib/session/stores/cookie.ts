@@ -9,7 +9,11 @@ import type { CookieCodec, JsonValue, LoadResult, SessionChange, SessionEngine, 
 
 type Data = Record<string, JsonValue>;
 
-/** What the cookie carries, sealed together (times in ms since epoch). */
+/**
+ * What the cookie carries, sealed together (times in ms since epoch). One
+ * letter per field: the names travel, sealed, in every request's cookie,
+ * which browsers cap at about 4 KB.
+ */
 interface Payload {
   k: string; // key: the session's identity within this browser
   d: Data;
