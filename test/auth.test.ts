@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { authenticate } from "../lib/auth/users";
 import { decoyHash, hashPassword, verifyPassword } from "../lib/auth/password";
-import { signedInUser, signIn as signInUser, signOut } from "../lib/auth/sign-in";
+import { keepSignedInAfterPasswordChange, signedInUser, signIn as signInUser, signOut } from "../lib/auth/sign-in";
+import { newPasswordProblem, setPassword } from "../lib/auth/change-password";
 import type { User } from "../lib/auth/users";
 import { describeUserAgent } from "../lib/auth/user-agent";
 import { DEMO_USER, seedDemoData } from "../lib/db/seed";
@@ -126,6 +127,31 @@ describe("sign-in, sign-out and devices on sessions", () => {
     await forged.setReserved("_auth_user_hash", "forged");
     await forged.save();
     assert.equal(await sessionUser(await b.request()), null, "the hash must match the password hash under the secret");
+  });
+
+  it("a password change through update_session_auth_hash ends the others and keeps this session signed in under a new key", async () => {
+    const [row] = (await db.$client.execute("SELECT password_hash FROM users WHERE id = 123")).rows;
+    const here = await signedIn("here");
+    const elsewhere = await signedIn("elsewhere");
+    const oldCookie = here.cookie;
+    try {
+      const newHash = await setPassword(db, JOHN.id, "a much better passphrase");
+      assert.ok((await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, SECRETS)) >= 1);
+      assert.notEqual(here.cookie, oldCookie, "a new key");
+      assert.deepEqual(await sessionUser(await here.request()), JOHN, "this device stays signed in");
+      assert.equal(await sessionUser(await elsewhere.request()), null, "the other device is signed out");
+      assert.deepEqual(await authenticate(db, "john_doe", "a much better passphrase"), JOHN);
+    } finally {
+      await db.$client.execute({ sql: "UPDATE users SET password_hash = ? WHERE id = 123", args: [row.password_hash] });
+    }
+  });
+
+  it("a new password must be 8 to 4,096 characters, without NUL, and differ from the current one", () => {
+    assert.match(newPasswordProblem("short", "x") ?? "", /at least 8/);
+    assert.match(newPasswordProblem("p".repeat(4097), "x") ?? "", /at most/);
+    assert.match(newPasswordProblem("long enough\u0000", "x") ?? "", /NUL/);
+    assert.match(newPasswordProblem("django-sessions", "django-sessions") ?? "", /differ/);
+    assert.equal(newPasswordProblem("a much better passphrase", "django-sessions"), null);
   });
 
   it("changing the password signs out every session signed in with the old one (Django's _auth_user_hash)", async () => {

@@ -1,7 +1,7 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { clientAddress } from "@/lib/auth/client-address";
 import { afterSignInPath, signInCurrentSession } from "@/lib/auth/current-user";
 import { isQueueFullError } from "@/lib/auth/password";
 import { signInThrottle } from "@/lib/auth/throttle";
@@ -12,13 +12,6 @@ import { INVALID_CREDENTIALS, tooManyAttempts, type LoginState } from "./state";
 function field(formData: FormData, name: string): string {
   const value = formData.get(name);
   return typeof value === "string" ? value : "";
-}
-
-/** The client's address for the per-client sign-in limit. */
-async function clientAddress(): Promise<string> {
-  // Next never appends: it sets X-Forwarded-For to the socket address only if absent (base-server.js `??=`), so the last entry is an appending proxy's view or the socket's, yet a client reaching Next directly can write it.
-  const forwarded = (await headers()).get("x-forwarded-for") ?? "";
-  return forwarded.split(",").at(-1)?.trim() || "unknown";
 }
 
 /** "Sign in": throttled first (no hashing when refused); a failure leaves the session untouched; a success rotates the key and goes on. */

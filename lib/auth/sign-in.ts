@@ -57,6 +57,19 @@ export async function signIn(session: Session, user: User, database: Database, s
   await session.save();
 }
 
+/**
+ * Django's update_session_auth_hash, after the user's password changed: every
+ * other session of the user ends, and this one carries on signed in under a
+ * new key with the hash of the new password.
+ */
+export async function keepSignedInAfterPasswordChange(session: Session, user: User, newPasswordHash: string, secrets: SecretList): Promise<number> {
+  const ended = await session.endOtherUserSessions(user.id);
+  await session.cycleKey();
+  await session.setReserved(AUTH_USER_HASH, sessionAuthHash(newPasswordHash, secrets));
+  await session.save();
+  return ended;
+}
+
 /** Django's logout(): the row and the cookie go, the key is dead. */
 export async function signOut(session: Session): Promise<void> {
   await session.flush();

@@ -1,0 +1,14 @@
+import { requireUser } from "@/lib/auth/current-user";
+import { PASSWORD_PATH } from "../paths";
+import { PasswordForm } from "./password-form";
+
+export default async function PasswordPage() {
+  const user = await requireUser(PASSWORD_PATH);
+  return (
+    <>
+      <h1>Change password</h1>
+      <p>{`Signed in as ${user.username}. Changing the password signs out every other device.`}</p>
+      <PasswordForm />
+    </>
+  );
+}
