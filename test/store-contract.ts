@@ -434,6 +434,24 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         assert.equal((await users.list(401, keep)).length, 2);
         assert.equal(await users.endOthers(401, keep), 1, "the expired session was no device to sign out");
       });
+
+      it("endOne ends the one listed session it names, never the kept one or another user's", async (t) => {
+        const users = needsUsers(t);
+        if (!users) return;
+        const here = await signedIn(501, "Here");
+        const there = await signedIn(501, "There");
+        const stranger = await signedIn(502, "Stranger");
+        const listed = await users.list(501, here);
+        const thereId = listed.find((d) => !d.current)!.id;
+        const hereId = listed.find((d) => d.current)!.id;
+        assert.equal(await users.endOne(502, thereId, stranger), false, "not another user's");
+        assert.equal(await users.endOne(501, hereId, here), false, "not the kept one");
+        assert.equal(await users.endOne(501, thereId, here), true);
+        assert.equal(await users.endOne(501, thereId, here), false, "already ended");
+        assert.deepEqual((await users.list(501, here)).map((d) => d.current), [true]);
+        assert.equal((await openStore().load(there)).state, "ended");
+        assert.equal((await users.list(502, stranger)).length, 1);
+      });
     });
   });
 }

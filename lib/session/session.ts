@@ -345,6 +345,14 @@ export class Session {
     return this.userSessionsOrThrow().list(userId, this.keyEnded ? null : this.key);
   }
 
+  /** Ends one other session of the user, by its listed id ("sign out" on a device row); returns whether one ended. */
+  async endUserSession(userId: number, id: string): Promise<boolean> {
+    const users = this.userSessionsOrThrow();
+    const ended = this.key ? await users.endOne(userId, id, this.key) : false;
+    if (ended) runHook(this.options.hooks?.endedElsewhere, { ...this.eventInfo(), count: 1 });
+    return ended;
+  }
+
   /** Ends every other session of the user ("sign out other devices"); returns how many. */
   async endOtherUserSessions(userId: number): Promise<number> {
     const users = this.userSessionsOrThrow();

@@ -141,4 +141,6 @@ export interface UserSessions {
   list(userId: number, currentKey: string | null): Promise<UserSessionInfo[]>;
   /** Ends every live session of the user but `keepKey`, in one statement; returns how many. */
   endOthers(userId: number, keepKey: string): Promise<number>;
+  /** Ends the user's live session listed under `id` (see UserSessionInfo.id), unless it is `keepKey`'s; returns whether one ended. */
+  endOne(userId: number, id: string, keepKey: string): Promise<boolean>;
 }

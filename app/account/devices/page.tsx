@@ -2,7 +2,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import { SessionEngineUnsupportedError, type UserSessionInfo } from "@/lib/session";
 import { getSession } from "@/lib/sessions";
-import { signOutOtherDevicesAction } from "../actions";
+import { signOutDeviceAction, signOutOtherDevicesAction } from "../actions";
 import { DEVICES_PATH } from "../paths";
 
 // UTC so the text does not depend on the server's time zone.
@@ -44,7 +44,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
             <th>Browser</th>
             <th>Created</th>
             <th>Last seen</th>
-            <th></th>
+            <th>Sign out</th>
           </tr>
         </thead>
         <tbody>
@@ -57,14 +57,29 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
               <td>
                 <Time date={device.lastSeenAt} />
               </td>
-              <td>{device.current ? <strong>This device</strong> : null}</td>
+              <td>
+                {device.current ? (
+                  <strong>This device</strong>
+                ) : (
+                  <form action={signOutDeviceAction}>
+                    <input type="hidden" name="device" value={device.id} />
+                    <button type="submit" aria-label={`Sign out ${describeUserAgent(device.userAgent)}, last seen ${TIME.format(device.lastSeenAt)} UTC`}>
+                      Sign out
+                    </button>
+                  </form>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <form action={signOutOtherDevicesAction}>
-        <button type="submit">Sign out other devices</button>
-      </form>
+      {devices.some((device) => !device.current) ? (
+        <form action={signOutOtherDevicesAction}>
+          <button type="submit">Sign out other devices</button>
+        </form>
+      ) : (
+        <p>No other device is signed in.</p>
+      )}
     </>
   );
 }

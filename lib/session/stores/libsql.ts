@@ -287,6 +287,22 @@ export class LibsqlStore implements SessionStore {
         );
       return result.rowsAffected;
     },
+    endOne: async (userId, id, keepKey) => {
+      const now = Date.now();
+      const result = await this.db
+        .update(sessions)
+        .set({ endedAt: now, data: "{}", userId: null })
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.endedAt),
+            gt(sessions.expiresAt, now),
+            ne(sessions.keyHash, hashKey(keepKey)),
+            sql`substr(${sessions.keyHash}, 1, 12) = ${id}`,
+          ),
+        );
+      return result.rowsAffected > 0;
+    },
   };
 
   async clearExpired(limit: number): Promise<number> {

@@ -167,5 +167,11 @@ export class MemoryStore implements SessionStore {
       for (const [, entry] of others) this.endEntry(entry, now);
       return others.length;
     },
+    endOne: async (userId, id, keepKey) => {
+      const keep = hashKey(keepKey);
+      const match = this.liveSessionsOf(userId).find(([keyHash]) => keyHash !== keep && keyHash.slice(0, 12) === id);
+      if (match) this.endEntry(match[1], Date.now());
+      return match !== undefined;
+    },
   };
 }
