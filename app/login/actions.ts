@@ -7,21 +7,17 @@ import { isQueueFullError } from "@/lib/auth/password";
 import { signInThrottle } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { formText } from "../form-text";
 import { INVALID_CREDENTIALS, tooManyAttempts, type LoginState } from "./state";
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-}
 
 /** "Sign in": throttled first (no hashing when refused); a failure leaves the session untouched; a success rotates the key and goes on. */
 export async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
-  const username = field(formData, "username");
+  const username = formText(formData, "username");
   const started = signInThrottle().start({ client: await clientAddress(), username }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds), username };
   let user: User | null;
   try {
-    user = await authenticate(db(), username, field(formData, "password"));
+    user = await authenticate(db(), username, formText(formData, "password"));
   } catch (error) {
     started.ticket.abandon();
     if (isQueueFullError(error)) return { error: tooManyAttempts(1), username };

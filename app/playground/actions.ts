@@ -4,7 +4,8 @@ import { refresh } from "next/cache";
 import { SessionTooLargeError } from "@/lib/session";
 import { getSession } from "@/lib/sessions";
 import { InputError, OPERATIONS } from "./operations";
-import { ECHO_MAX_CHARS, formText, isOp, type Fields, type PlaygroundResult } from "./shared";
+import { formText } from "../form-text";
+import { ECHO_MAX_CHARS, isOp, type Fields, type PlaygroundResult } from "./shared";
 
 /** The submitted form's inputs, and the other forms' as they were (each form posts only its own). */
 function fieldsOf(form: FormData, previous: PlaygroundResult | null): Fields {

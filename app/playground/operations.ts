@@ -1,6 +1,7 @@
 import "server-only";
 import { assertValidKey, type Session } from "@/lib/session";
-import { describe, formText, parseValue, withArticle, type Op, type Shown } from "./shared";
+import { formText } from "../form-text";
+import { describe, parseValue, withArticle, type Op, type Shown } from "./shared";
 
 /** Input the playground refuses with a message; the session is left as it was. */
 export class InputError extends Error {

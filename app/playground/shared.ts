@@ -58,11 +58,6 @@ export function parseValue(raw: string): { value: JsonValue; asJson: boolean } {
   }
 }
 
-export function formText(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
-
 /**
  * Next.js refuses a server action's request over 1 MB with a bare error page.
  * The inputs stop well below that, at lengths that can never be stored anyway

@@ -1,5 +1,6 @@
 // What the attacker suite sends: raw HTTP with a one-cookie jar, the login form posted
 // without a browser, and the readings the assertions need (visit counts, Set-Cookie).
+import { hiddenFields, pageText } from "../html";
 import { createClient } from "@libsql/client";
 import { request as httpRequest } from "node:http";
 import { COOKIE_NAME } from "../env";
@@ -24,10 +25,8 @@ export function sessionSetCookie(response: RawResponse): string | undefined {
   return lines.find((line) => line.startsWith(`${COOKIE_NAME}=`));
 }
 
-/** The body as a reader sees it: React's `<!-- -->` text separators removed. */
-export function text(body: string): string {
-  return body.replaceAll("<!-- -->", "");
-}
+/** The body as a reader sees it (see pageText). */
+export const text = pageText;
 
 /** "You have visited this page N times." on /library, or NaN. */
 export function visits(body: string): number {
@@ -115,30 +114,6 @@ export class Client {
   }
 }
 
-function decodeEntities(value: string): string {
-  return value
-    .replaceAll("&quot;", '"')
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&#39;", "'")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
-
-/** The hidden inputs (Next's `$ACTION_…` fields, `next`) of the first server-action form of a page's HTML. */
-export function hiddenFields(html: string): Record<string, string> {
-  const form = html.match(/<form[\s\S]*?<\/form>/)?.[0];
-  if (!form || !form.includes("$ACTION_")) throw new Error(`no server action form in:\n${html.slice(0, 500)}`);
-  const fields: Record<string, string> = {};
-  for (const input of form.match(/<input\b[^>]*>/g) ?? []) {
-    if (!/type="hidden"/.test(input)) continue;
-    const name = input.match(/\bname="([^"]*)"/)?.[1];
-    if (name === undefined) continue;
-    fields[decodeEntities(name)] = decodeEntities(input.match(/\bvalue="([^"]*)"/)?.[1] ?? "");
-  }
-  return fields;
-}
-
 export async function multipart(fields: Record<string, string>): Promise<{ body: Buffer; contentType: string }> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
@@ -154,7 +129,7 @@ export async function multipart(fields: Record<string, string>): Promise<{ body:
 export async function postLogin(client: Client, password: string, options: { username?: string; loginPath?: string; formHtml?: string } = {}): Promise<Answer> {
   const loginPath = options.loginPath ?? "/login";
   const html = options.formHtml ?? (await new Client(client.baseURL).get(loginPath)).body;
-  const { body, contentType } = await multipart({ ...hiddenFields(html), username: options.username ?? USERNAME, password });
+  const { body, contentType } = await multipart({ ...Object.fromEntries(hiddenFields(html)), username: options.username ?? USERNAME, password });
   return client.send("POST", loginPath, { raw: body, headers: { "content-type": contentType } });
 }
 

@@ -129,30 +129,4 @@ export function multipart(parts: Part[]): { body: Buffer; contentType: string } 
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${BOUNDARY}` };
 }
 
-function decodeEntities(text: string): string {
-  return text
-    .replaceAll("&quot;", '"')
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&#39;", "'")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
-
-/** The hidden inputs of the page's `index`-th form: the server action's own fields ($ACTION_…). */
-export function hiddenFields(html: string, index = 0): [string, string][] {
-  const form = html.match(/<form[\s\S]*?<\/form>/g)?.[index];
-  if (!form) throw new Error(`no form #${index} in the page`);
-  const fields: [string, string][] = [];
-  for (const input of form.match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
-    const name = input.match(/name="([^"]*)"/)?.[1];
-    if (name) fields.push([decodeEntities(name), decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? "")]);
-  }
-  if (!fields.some(([name]) => name.startsWith("$ACTION_"))) throw new Error(`form #${index} is not a server action form`);
-  return fields;
-}
-
-/** A page's HTML with React's text separators removed, so sentences match whole. */
-export function pageText(body: string): string {
-  return body.replaceAll("<!-- -->", "");
-}
+export { hiddenFields, pageText } from "../html";

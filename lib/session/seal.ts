@@ -26,11 +26,14 @@ export type UnsealFailure = "invalid" | "unknown-password" | "not canonical";
  * strings would open the same seal. A cookie must count byte for byte: only
  * this exact form, with canonical base64url, is unsealed at all.
  */
-const SEAL_FORM = /^Fe26\.2\*(?:0|[1-9]\d{0,9})\*[0-9a-f]{64}\*([A-Za-z0-9_-]+)\*([A-Za-z0-9_-]+)\*\*[0-9a-f]{64}\*([A-Za-z0-9_-]{43})~2$/;
+const SEAL_FORM = /^Fe26\.2\*(0|[1-9]\d{0,9})\*[0-9a-f]{64}\*([A-Za-z0-9_-]+)\*([A-Za-z0-9_-]+)\*\*[0-9a-f]{64}\*([A-Za-z0-9_-]{43})~2$/;
 
-function isCanonicalSeal(sealed: string): boolean {
+/** The id of the secret a seal names, when the seal has exactly our form; else null. */
+function canonicalSealId(sealed: string): string | null {
   const parts = SEAL_FORM.exec(sealed);
-  return parts !== null && parts.slice(1).every((part) => Buffer.from(part, "base64url").toString("base64url") === part);
+  if (!parts) return null;
+  const [, id, ...base64] = parts;
+  return base64.every((part) => Buffer.from(part, "base64url").toString("base64url") === part) ? id : null;
 }
 
 /**
@@ -70,12 +73,13 @@ async function unsealUncached(
   secrets: SecretList,
   onFailure?: (reason: UnsealFailure) => void,
 ): Promise<Record<string, unknown> | null> {
-  if (!isCanonicalSeal(sealed)) {
+  const id = canonicalSealId(sealed);
+  if (id === null) {
     onFailure?.("not canonical");
     return null;
   }
   const passwords = Object.fromEntries(secrets.map((secret) => [secretId(secret), secret]));
-  if (!Object.hasOwn(passwords, sealed.split("*")[1])) {
+  if (!Object.hasOwn(passwords, id)) {
     onFailure?.("unknown-password"); // sealed with a secret this process does not have (rotated out, or another app's)
     return null;
   }

@@ -62,10 +62,11 @@ export class Session {
   private key: string | null;
   private data: Data | null = null;
   private keyEnded = false;
-  /** For the `created` hook: a key issued in this request, or one that loaded with no data. */
-  private issuedKey = false;
-  private loadedEmpty = false;
-  private createdReported = false;
+  /**
+   * For the `created` hook: the key holds no stored data yet (issued in this
+   * request or by the proxy, or loaded empty); cleared once data is stored.
+   */
+  private keyHoldsNoData: boolean;
   private changedKeys = new Set<string>();
   private replaceAll = false;
 
@@ -75,6 +76,7 @@ export class Session {
     private readonly transport: SessionTransport,
   ) {
     this.key = transport.incomingKey;
+    this.keyHoldsNoData = !!transport.keyIsNew;
   }
 
   /** The key in the cookie (never stored in the clear); null until one is issued. */
@@ -90,7 +92,7 @@ export class Session {
     if (tooOld) await this.store.end(this.key); // SESSION_ABSOLUTE_AGE: sign in again, however active
     this.keyEnded = result.state === "ended" || tooOld;
     this.data = result.state === "live" && !tooOld ? result.data : {};
-    this.loadedEmpty = Object.keys(this.data).length === 0;
+    if (Object.keys(this.data).length === 0) this.keyHoldsNoData = true;
     return this.data;
   }
 
@@ -391,18 +393,12 @@ export class Session {
 
   /** Data is now stored under the key: the first time, that is a session created. */
   private storedData(): void {
-    if (this.keyWasEmpty()) runHook(this.options.hooks?.created, this.eventInfo());
-    this.createdReported = true;
+    if (this.keyHoldsNoData) runHook(this.options.hooks?.created, this.eventInfo());
+    this.keyHoldsNoData = false;
   }
 
   private eventInfo() {
     return { userAgent: this.transport.userAgent };
-  }
-
-  /** Whether this request's key held no data before it (issued here or by the proxy, or loaded empty). */
-  private keyWasEmpty(): boolean {
-    if (this.createdReported) return false;
-    return this.issuedKey || !!this.transport.keyIsNew || (this.data !== null && this.loadedEmpty);
   }
 
   private writeContext(): WriteContext {
@@ -432,16 +428,14 @@ export class Session {
     if (this.keyEnded) return this.replaceDeadKey();
     if (!this.transport.writable) throw new SessionKeyRequiredError();
     this.key = newSessionKey();
-    this.issuedKey = true;
-    this.createdReported = false;
+    this.keyHoldsNoData = true;
   }
 
   /** The key died in another request: carry on under a fresh key, never the dead one. */
   private async replaceDeadKey(): Promise<void> {
     if (!this.transport.writable) throw new SessionInterruptedError();
     this.key = newSessionKey();
-    this.issuedKey = true;
-    this.createdReported = false;
+    this.keyHoldsNoData = true;
     this.keyEnded = false;
     // The fresh session holds only what this request itself wrote.
     this.replaceAll = false;

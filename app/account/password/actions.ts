@@ -9,15 +9,11 @@ import { keepSignedInAfterPasswordChange } from "@/lib/auth/sign-in";
 import { signInThrottle } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { formText } from "../../form-text";
 import { getSession, sessions } from "@/lib/sessions";
 import { tooManyAttempts } from "../../login/state";
 import { ACCOUNT_PATH_PASSWORD_CHANGED, PASSWORD_PATH } from "../paths";
 import { WRONG_CURRENT_PASSWORD, type PasswordState } from "./state";
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-}
 
 /**
  * "Change password": the current password is checked like a sign-in (same
@@ -27,7 +23,7 @@ function field(formData: FormData, name: string): string {
  */
 export async function changePasswordAction(_previous: PasswordState, formData: FormData): Promise<PasswordState> {
   const user = await requireUser(PASSWORD_PATH);
-  const [current, next] = [field(formData, "current"), field(formData, "new")];
+  const [current, next] = [formText(formData, "current"), formText(formData, "new")];
   const started = signInThrottle().start({ client: await clientAddress(), username: user.username }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds) };
   let checked: User | null;

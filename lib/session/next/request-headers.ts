@@ -11,8 +11,6 @@ import { hashKey } from "../keys";
 export const RETURN_TO_HEADER = "x-session-return-to";
 /** Set when the proxy issued the request's key itself, so the page skips loading it. */
 export const NEW_KEY_HEADER = "x-session-new-key";
-/** Request header on a rewrite of a page whose required data is missing (see RequiredData). */
-export { MISSING_DATA_HEADER } from "../render-write";
 /**
  * Set by the proxy, for SESSION_REFRESH_INTERVAL, naming the engine. Running
  * a proxy at all costs Next about 15% of a small page's throughput, so the

@@ -182,9 +182,9 @@ export class LibsqlStore implements SessionStore {
     const keyHash = hashKey(key);
     const args = upsertArgs(keyHash, ctx);
     // A key both set and removed ends up removed, on a new row as on an existing one (json_remove runs after json_set).
-    const removed = new Set(change.removed);
-    args.inserted = JSON.stringify(Object.fromEntries(Object.entries(change.set).filter(([k]) => !removed.has(k))));
     const set = Object.entries(change.set);
+    const removed = new Set(change.removed);
+    args.inserted = JSON.stringify(Object.fromEntries(set.filter(([k]) => !removed.has(k))));
     if (!change.replaceAll && isFlat(set.length, change.removed.length)) {
       set.forEach(([k, v], i) => ((args[`p${i}`] = jsonPath(k)), (args[`v${i}`] = JSON.stringify(v))));
       change.removed.forEach((k, i) => (args[`r${i}`] = jsonPath(k)));
@@ -209,10 +209,9 @@ export class LibsqlStore implements SessionStore {
     if (updated) return Number(updated.value);
     const [upserted] = await this.statements.all<{ value: number }>(INCREMENT_SQL, args);
     if (upserted) return Number(upserted.value);
-    // Refused: say why, from the row as it is now.
-    const row = await this.stored(keyHash);
-    if (row?.endedAt != null) return "interrupted";
+    // Refused: say why, from the row as it is now (one read: an ended row loads as "ended").
     const loaded = await this.load(key);
+    if (loaded.state === "ended") return "interrupted";
     const data = loaded.state === "live" ? loaded.data : {};
     const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
     const bytes = Buffer.byteLength(JSON.stringify({ ...data, [field]: value }));
