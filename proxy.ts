@@ -17,7 +17,7 @@ export const config = {
       // benchmark's session-free control page.
       // Route handlers under api/ need no proxy (they set their own cookies), and running it
       // would make Next buffer their bodies for it, before the handler can refuse one as too large.
-      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/|api/).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|session/|bench/|api/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
@@ -29,6 +29,16 @@ export const config = {
       // The cookie engine's render-time writes run in the proxy, on every visit.
       source: "/(library|setsession|greeting)",
       has: [{ type: "cookie", key: "session_checked", value: "cookie" }],
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
+        { type: "header", key: "purpose", value: ".*prefetch.*" },
+      ],
+    },
+    {
+      // Messages wait in the session (an action set `session_messages`): the proxy takes them for this page.
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|session/|bench/|api/).*)",
+      has: [{ type: "cookie", key: "session_messages" }],
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },

@@ -1,19 +1,29 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { currentUser } from "@/lib/auth/current-user";
 import { Nav } from "./nav";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Django-grade sessions for Next.js",
+  title: { default: "Django-grade sessions for Next.js", template: "%s · Django-grade sessions" },
   description: "The classic Django session tutorials, on Next.js with server-side sessions.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = {
+  colorScheme: "light dark",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#0c4b33" },
+    { media: "(prefers-color-scheme: dark)", color: "#0a2e20" },
+  ],
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body>
         <header>
-          <Nav />
+          <Nav username={user?.username ?? null} />
         </header>
         <main>{children}</main>
       </body>

@@ -5,3 +5,5 @@ export const PARTS = {
 } as const;
 
 export type PartName = keyof typeof PARTS;
+
+export const LABELS: Record<PartName, string> = { cpu: "CPU", gpu: "GPU", ram: "RAM" };

@@ -56,15 +56,15 @@ test.describe("playground controls", () => {
     await pg.open();
     await expect(pg.items).toContainText("No items");
     await pg.set("name", "alice");
-    await expect(pg.status).toContainText("kept as a string: not valid JSON");
+    await expect(pg.status).toContainText("Kept as a string: not valid JSON.");
     await pg.expectRow("name", "alice", "string");
     await pg.set("n", "42");
-    await expect(pg.status).toContainText("parsed as JSON: a number");
+    await expect(pg.status).toContainText("Parsed as JSON: a number.");
     await pg.expectRow("n", "42", "number");
     await pg.set("cart", '{"items": [1, 2], "paid": false}');
     await pg.expectRow("cart", '{"items":[1,2],"paid":false}', "object");
     await pg.set("quoted", '"42"');
-    await expect(pg.status).toContainText("parsed as JSON: a string");
+    await expect(pg.status).toContainText("Parsed as JSON: a string.");
     await pg.expectRow("quoted", "42", "string");
     await pg.set("name", "bob");
     await pg.expectRow("name", "bob", "string");
@@ -124,12 +124,59 @@ test.describe("playground controls", () => {
   test("Increment adds 1 to a number, counting from 0 when unset", async ({ page }) => {
     const pg = playground(page);
     await pg.open();
-    await pg.press("Increment", { key: "visits" });
-    await expect(pg.status).toContainText('Incremented "visits" to 1');
+    await pg.press("Increment", { key: "visits", value: "" });
+    await expect(pg.status).toContainText('Incremented "visits" to 1 (number).');
     await pg.set("visits", "41");
-    await pg.press("Increment", { key: "visits" });
-    await expect(pg.status).toContainText('Incremented "visits" to 42');
+    await pg.press("Increment", { key: "visits", value: "" });
+    await expect(pg.status).toContainText('Incremented "visits" to 42 (number).');
+    await expect(pg.status).toContainText("Was 41, plus 1.");
     await pg.expectRow("visits", "42", "number");
+  });
+
+  test("Increment takes its step from Value: a whole number, else a clear refusal", async ({ page }) => {
+    const pg = playground(page);
+    await pg.open();
+    await pg.press("Increment", { key: "score", value: "10" });
+    await expect(pg.status).toContainText('Incremented "score" to 10 (number).');
+    await pg.press("Increment", { key: "score", value: "-3" });
+    await expect(pg.status).toContainText('Incremented "score" to 7 (number).');
+    await pg.press("Increment", { key: "score", value: "2.5" });
+    await expect(pg.status).toContainText('Increment refused: Increment adds the whole number in Value (or 1 when Value is empty); "2.5" is not one.');
+    await pg.expectRow("score", "7", "number");
+  });
+
+  test("Enter in the Key field does not store an empty string", async ({ page }) => {
+    const pg = playground(page);
+    await pg.open();
+    await page.getByLabel("Key", { exact: true }).fill("draft");
+    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/playground");
+    await page.getByLabel("Key", { exact: true }).press("Enter");
+    await answered;
+    await expect(pg.status).toContainText('Set refused: Enter a value (for an empty string, type "").');
+    await expect(pg.items).toContainText("No items");
+    await pg.press("Set", { key: "draft", value: '""' });
+    await pg.expectRow("draft", "", "string");
+  });
+
+  test("every answer ends with a full stop, and Clear and Flush look destructive", async ({ page }) => {
+    const pg = playground(page);
+    await pg.open();
+    for (const [button, inputs] of [
+      ["Set", { key: "a", value: "1" }],
+      ["Get", { key: "a" }],
+      ["Has", { key: "zz" }],
+      ["Set expiry", { expiry: "abc" }],
+      ["Set", { key: "_x", value: "1" }],
+      ["Clear", {}],
+    ] as const) {
+      await pg.press(button, inputs);
+      for (const line of await pg.status.locator("p").allInnerTexts()) expect(line.trim(), `after ${button}`).toMatch(/[.!?…]$/);
+    }
+    for (const name of ["Clear", "Flush"]) {
+      const colour = await page.getByRole("button", { name, exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor);
+      const normal = await page.getByRole("button", { name: "Set", exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor);
+      expect(colour, `${name} differs from an ordinary button`).not.toBe(normal);
+    }
   });
 
   test("Clear removes every item", async ({ page }) => {

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { renderWrites, requiredData } from "../app/render-writes";
 import { db, type Database } from "./db/client";
+import { lastForwardedFor } from "./forwarded-for";
 import {
   cookieEngine,
   LibsqlStore,
@@ -69,7 +70,7 @@ function build() {
   const settings = readSettings(process.env, Object.keys(ENGINES));
   const secrets = secretsFromEnv(process.env);
   const engine = ENGINES[settings.engine](secrets, settings.cookieName);
-  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG });
+  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress: lastForwardedFor });
   return { ...sessions, secrets, engine, hooks: SECURITY_LOG };
 }
 
@@ -87,3 +88,5 @@ export const getSession = () => sessions().getSession();
 export const withSession: ReturnType<typeof build>["withSession"] = (handler) => (...args) => sessions().withSession(handler)(...args);
 export const runRenderWrite: ReturnType<typeof build>["runRenderWrite"] = (declared) => sessions().runRenderWrite(declared);
 export const pageStorage: ReturnType<typeof build>["pageStorage"] = (call) => sessions().pageStorage(call);
+export const addMessage: ReturnType<typeof build>["addMessage"] = (...args) => sessions().addMessage(...args);
+export const pageMessages = () => sessions().pageMessages();

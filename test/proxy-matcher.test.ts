@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderWrites, requiredData } from "../app/render-writes";
-import { CHECKED_COOKIE, CHECKED_VALUE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/next";
+import { CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/next";
 import { config } from "../proxy";
 
 /** Link prefetches are not visits: no rule runs the proxy for one. */
@@ -22,16 +22,15 @@ function sessionRoutesFolder(): string {
 
 describe("proxy matcher", () => {
   it("is exactly what the declarations make it", () => {
+    const pages = `/((?!_next/static|_next/image|favicon.ico|icon.svg|${sessionRoutesFolder()}|bench/|api/).*)`;
     const expected = [
-      {
-        source: `/((?!_next/static|_next/image|favicon.ico|${sessionRoutesFolder()}|bench/|api/).*)`,
-        missing: [...NOT_A_PREFETCH, { type: "cookie", key: CHECKED_COOKIE }],
-      },
+      { source: pages, missing: [...NOT_A_PREFETCH, { type: "cookie", key: CHECKED_COOKIE }] },
       {
         source: `/(${renderWrites.map((w) => w.path.slice(1)).join("|")})`,
         has: [{ type: "cookie", key: CHECKED_COOKIE, value: CHECKED_VALUE.writesInProxy }],
         missing: NOT_A_PREFETCH,
       },
+      { source: pages, has: [{ type: "cookie", key: MESSAGES_COOKIE }], missing: NOT_A_PREFETCH },
       ...requiredData.map((r) => ({ source: r.path, missing: NOT_A_PREFETCH })),
     ];
     assert.deepEqual(config.matcher, expected);

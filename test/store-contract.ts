@@ -435,6 +435,20 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         assert.equal(await users.endOthers(401, keep), 1, "the expired session was no device to sign out");
       });
 
+      it("list gives the network last written from (a save or an increment), never more than it was told", async (t) => {
+        const users = needsUsers(t);
+        if (!users) return;
+        const store = openStore();
+        const { key } = await saved({ _auth_user_id: 601 }, ctx(60_000, { network: "203.0.113.0/24" }));
+        await saved({ _auth_user_id: 601 }, ctx(60_000));
+        const networks = async () => (await users.list(601, key)).map((d) => [d.current, d.network]).sort((a, b) => Number(b[0]) - Number(a[0]));
+        assert.deepEqual(await networks(), [[true, "203.0.113.0/24"], [false, null]]);
+        await store.save(key, set({ cart: 1 }), ctx(60_000)); // a write without one keeps the last known
+        assert.deepEqual((await networks())[0], [true, "203.0.113.0/24"]);
+        await store.increment(key, "n", 1, ctx(60_000, { network: "2001:db8::/48" }));
+        assert.deepEqual((await networks())[0], [true, "2001:db8::/48"]);
+      });
+
       it("endOne ends the one listed session it names, never the kept one or another user's", async (t) => {
         const users = needsUsers(t);
         if (!users) return;

@@ -1,30 +1,56 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
+import { ACCOUNT_PATH, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
 import { signOut } from "@/lib/auth/sign-in";
-import { getSession } from "@/lib/sessions";
+import { addMessage, getSession } from "@/lib/sessions";
 import { DEVICES_PATH } from "./paths";
 
+/** "Signed out 2 other devices." */
+function signedOutOthers(count: number): string {
+  return `Signed out ${count} other ${count === 1 ? "device" : "devices"}.`;
+}
+
+/** Django's logout view: the session is flushed; the message lives in the fresh one. */
 export async function signOutAction(): Promise<void> {
-  await signOut(await getSession());
+  const session = await getSession();
+  await signOut(session);
+  await addMessage(session, "info", "You have been signed out.");
+  await session.save();
+  redirect(LOGIN_PATH);
+}
+
+/** Every session of the user ends, this one included. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const user = await requireUser(ACCOUNT_PATH);
+  const session = await getSession();
+  const others = await session.endOtherUserSessions(user.id);
+  await signOut(session);
+  await addMessage(session, "info", `You have been signed out on every device (this one and ${others} other${others === 1 ? "" : "s"}).`);
+  await session.save();
   redirect(LOGIN_PATH);
 }
 
 /** A device row's id as the devices page lists it (a prefix of the session's key hash, never the key). */
 const DEVICE_ID = /^[A-Za-z0-9_-]{12}$/;
 
-/** Ends one other session of the signed-in user, chosen on the devices page; the count comes back in the URL. */
+/** Ends one other session of the signed-in user, chosen on the devices page. */
 export async function signOutDeviceAction(formData: FormData): Promise<void> {
   const user = await requireUser(DEVICES_PATH);
+  const session = await getSession();
   const id = formData.get("device");
-  const ended = typeof id === "string" && DEVICE_ID.test(id) ? await (await getSession()).endUserSession(user.id, id) : false;
-  redirect(`${DEVICES_PATH}?ended=${ended ? 1 : 0}`);
+  const ended = typeof id === "string" && DEVICE_ID.test(id) ? await session.endUserSession(user.id, id) : false;
+  await addMessage(session, ended ? "success" : "warning", signedOutOthers(ended ? 1 : 0));
+  await session.save();
+  redirect(DEVICES_PATH);
 }
 
-/** Ends every other session of the signed-in user, in one statement; the count comes back in the URL. */
+/** Ends every other session of the signed-in user, in one statement. */
 export async function signOutOtherDevicesAction(): Promise<void> {
   const user = await requireUser(DEVICES_PATH);
-  const ended = await (await getSession()).endOtherUserSessions(user.id);
-  redirect(`${DEVICES_PATH}?ended=${ended}`);
+  const session = await getSession();
+  const ended = await session.endOtherUserSessions(user.id);
+  await addMessage(session, "success", signedOutOthers(ended));
+  await session.save();
+  redirect(DEVICES_PATH);
 }

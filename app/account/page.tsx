@@ -1,18 +1,27 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
+import { Messages } from "../messages";
 import { signOutAction } from "./actions";
 import { DEVICES_PATH, PASSWORD_PATH } from "./paths";
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
   const user = await requireUser();
-  const passwordChanged = (await searchParams).password === "changed";
   return (
     <>
       <h1>Account</h1>
-      {passwordChanged && <p aria-live="polite">Your password was changed. Every other device was signed out.</p>}
+      <Messages />
       <p>{`Signed in as ${user.username} (user ${user.id})`}</p>
       <p>
-        <Link href={DEVICES_PATH}>Your devices</Link> · <Link href={PASSWORD_PATH}>Change password</Link>
+        <Link href={DEVICES_PATH} prefetch={false}>
+          Your devices
+        </Link>{" "}
+        ·{" "}
+        <Link href={PASSWORD_PATH} prefetch={false}>
+          Change password
+        </Link>
       </p>
       <form action={signOutAction}>
         <button type="submit">Sign out</button>

@@ -2,9 +2,10 @@
 export function NoSessionData() {
   return (
     <>
-      <h1>No session data yet</h1>
+      <h1>Get session</h1>
+      <p className="output">No session data yet</p>
       <p>
-        Visit <a href="/setsession">/setsession</a> first.
+        Visit <a href="/setsession">Set session</a> first: it stores the two values this page reads.
       </p>
     </>
   );

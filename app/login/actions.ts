@@ -7,6 +7,7 @@ import { isQueueFullError } from "@/lib/auth/password";
 import { signInThrottle } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { addMessage, getSession } from "@/lib/sessions";
 import { formText } from "../form-text";
 import { INVALID_CREDENTIALS, tooManyAttempts, type LoginState } from "./state";
 
@@ -29,5 +30,8 @@ export async function signInAction(_previous: LoginState, formData: FormData): P
   }
   started.ticket.succeed();
   await signInCurrentSession(user);
+  const session = await getSession();
+  await addMessage(session, "success", `Welcome back, ${user.username}.`);
+  await session.save();
   redirect(afterSignInPath(formData.get("next")));
 }

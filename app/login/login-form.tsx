@@ -9,7 +9,7 @@ export function LoginForm({ next }: { next: string | null }) {
   const [state, formAction, pending] = useActionState(signInAction, INITIAL_LOGIN_STATE);
   return (
     <>
-      <form action={formAction}>
+      <form action={formAction} className="credentials-form">
         {next && <input type="hidden" name="next" value={next} />}
         <label>
           Username

@@ -12,6 +12,9 @@ const NO_FIELDS: Fields = { key: "", value: "", expiry: "" };
 
 const yesNo = (flag: boolean) => (flag ? "yes" : "no");
 
+/** Every message reads as a sentence, whatever error text it carries. */
+const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
 /**
  * A controlled input's props. React resets a form to its default values when
  * its action finishes; a controlled input's default follows what it holds, so
@@ -29,16 +32,17 @@ function ResultView({ result }: { result: PlaygroundResult | null }) {
         <>
           <p>
             {!result.ok && <strong>{result.op ? OP_LABELS[result.op] : "Action"} refused: </strong>}
-            {result.message}{" "}
-            {result.value && (
+            {result.value ? (
               <>
-                <ValueText shown={result.value} /> <span className="type">({result.value.type})</span>
+                {result.message} <ValueText shown={result.value} /> <span className="type">({result.value.type})</span>.
               </>
+            ) : (
+              sentence(result.message)
             )}
           </p>
-          {result.note && <p className="note">{result.note}</p>}
+          {result.note && <p className="note">{sentence(result.note)}</p>}
           <p className="flags">
-            This action&apos;s session: accessed {yesNo(result.flags.accessed)}, modified {yesNo(result.flags.modified)}
+            This action&apos;s session: accessed {yesNo(result.flags.accessed)}, modified {yesNo(result.flags.modified)}.
           </p>
         </>
       ) : (
@@ -71,7 +75,7 @@ export function PlaygroundForms({ maxBytes }: { maxBytes: number }) {
             Value
             <input name="value" {...value} maxLength={valueMaxLength} autoComplete="off" spellCheck={false} placeholder='alice, 42, true, [1, 2], {"a": 1}' />
           </label>
-          <p className="hint">A value that parses as JSON is stored as that JSON; anything else as the string typed.</p>
+          <p className="hint">A value that parses as JSON is stored as that JSON; anything else as the string typed. Increment adds the whole number in Value, or 1 when it is empty.</p>
           <div className="buttons">
             {ITEM_OPS.map((op) => (
               <SubmitButton key={op} op={op} />

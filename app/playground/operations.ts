@@ -51,7 +51,24 @@ function expiryOf(form: FormData): number | null {
 }
 
 function parsedNote(asJson: boolean, shown: Shown): string {
-  return asJson ? `parsed as JSON: ${withArticle(shown.type)}` : "kept as a string: not valid JSON";
+  return asJson ? `Parsed as JSON: ${withArticle(shown.type)}.` : "Kept as a string: not valid JSON.";
+}
+
+/** Set's value: an empty field is refused (Enter in the Key field must not store ""); `""` stores an empty string. */
+function valueOf(form: FormData): ReturnType<typeof parseValue> {
+  const raw = formText(form, "value");
+  if (raw === "") throw new InputError('Enter a value (for an empty string, type "").');
+  return parseValue(raw);
+}
+
+/** Increment's step: the Value field when it holds a whole number, else 1 when it is empty. */
+function stepOf(form: FormData): number {
+  const raw = formText(form, "value").trim();
+  if (raw === "") return 1;
+  if (!/^[-+]?\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new InputError(`Increment adds the whole number in Value (or 1 when Value is empty); "${raw.slice(0, 40)}" is not one.`);
+  }
+  return Number(raw);
 }
 
 function expiryMessage(session: Session, seconds: number | null): string {
@@ -65,7 +82,7 @@ function expiryMessage(session: Session, seconds: number | null): string {
 export const OPERATIONS: Record<Op, Operation> = {
   async set(session, form) {
     const key = await keyOf(form);
-    const { value, asJson } = parseValue(formText(form, "value"));
+    const { value, asJson } = valueOf(form);
     await refusing(() => session.set(key, value));
     const shown = describe(value);
     return { message: `Set "${key}" to`, value: shown, note: parsedNote(asJson, shown) };
@@ -80,7 +97,7 @@ export const OPERATIONS: Record<Op, Operation> = {
   async has(session, form) {
     const key = await keyOf(form);
     const present = await session.has(key);
-    return { message: `Has "${key}":`, value: describe(present), note: present ? "the key is in the session" : "no such key" };
+    return { message: `Has "${key}":`, value: describe(present), note: present ? "The key is in the session." : "No such key." };
   },
 
   async pop(session, form) {
@@ -92,7 +109,7 @@ export const OPERATIONS: Record<Op, Operation> = {
   async setdefault(session, form) {
     const key = await keyOf(form);
     if (await session.has(key)) return { message: `Set default "${key}": already set, kept`, value: describe(await session.get(key, null)) };
-    const { value, asJson } = parseValue(formText(form, "value"));
+    const { value, asJson } = valueOf(form);
     const shown = describe(await refusing(() => session.setdefault(key, value)));
     return { message: `Set default "${key}": stored`, value: shown, note: parsedNote(asJson, shown) };
   },
@@ -103,8 +120,10 @@ export const OPERATIONS: Record<Op, Operation> = {
     if (current !== undefined && typeof current !== "number") {
       throw new InputError(`"${key}" holds ${withArticle(describe(current).type)}, not a number: it cannot be incremented.`);
     }
-    const value = await refusing(() => session.increment(key));
-    return { message: `Incremented "${key}" to`, value: describe(value), note: current === undefined ? "it was not set: counted from 0" : undefined };
+    const step = stepOf(form);
+    const value = await refusing(() => session.increment(key, step));
+    const counted = current === undefined ? "It was not set: counted from 0" : `Was ${current}`;
+    return { message: `Incremented "${key}" to`, value: describe(value), note: `${counted}, ${step >= 0 ? "plus" : "minus"} ${Math.abs(step)}.` };
   },
 
   async expiry(session, form) {

@@ -1,13 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
+import { lastForwardedFor } from "../forwarded-for";
 
-/**
- * The client's address for the per-client throttle. Next never appends: it
- * sets X-Forwarded-For to the socket address only when absent (base-server.js
- * `??=`), so the last entry is an appending proxy's view or the socket's, yet
- * a client reaching Next directly can write it (see README, Security).
- */
+/** The client's address for the per-client throttle (see lastForwardedFor). */
 export async function clientAddress(): Promise<string> {
-  const forwarded = (await headers()).get("x-forwarded-for") ?? "";
-  return forwarded.split(",").at(-1)?.trim() || "unknown";
+  return lastForwardedFor(await headers()) ?? "unknown";
 }

@@ -19,12 +19,14 @@ export async function signInCurrentSession(user: User): Promise<void> {
   await signIn(await getSession(), user, db(), sessions().secrets);
 }
 
+/** Says "Please sign in to see your account." and goes on to the login page (app/login/required/route.ts). */
+export const SIGN_IN_REQUIRED_PATH = "/login/required";
+
 /** The signed-in user, or a redirect to the login page that comes back to `returnTo` afterwards. */
 export async function requireUser(returnTo: string = ACCOUNT_PATH): Promise<User> {
   const user = await currentUser();
   if (user) return user;
-  // After sign-in /login goes to /account anyway: keep that URL plain.
-  redirect(returnTo === ACCOUNT_PATH ? LOGIN_PATH : `${LOGIN_PATH}?next=${encodeURIComponent(returnTo)}`);
+  redirect(`${SIGN_IN_REQUIRED_PATH}?next=${encodeURIComponent(returnTo)}`);
 }
 
 /** Where a sign-in goes next: the requested path on this site, normalised, else the account page. Never another site. */

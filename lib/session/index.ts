@@ -32,8 +32,20 @@ export { parseSecrets, type SecretList } from "./secret";
 export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes, type CookieAttributes } from "./cookie";
 export { hashKey, newSessionKey } from "./keys";
 export { localPath } from "./local-path";
+export { networkOf } from "./network";
 export { isUnavailability } from "./availability";
 export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
+export {
+  addMessage,
+  takeMessages,
+  MESSAGE_LEVELS,
+  MESSAGE_KEY_PREFIX,
+  MAX_MESSAGE_LENGTH,
+  MAX_PENDING_MESSAGES,
+  type Message,
+  type MessageLevel,
+  type AddMessageOptions,
+} from "./messages";
 export { clearExpiredSessions, CLEAR_BATCH_SIZE } from "./clear";
 export { startExpirySweep, SWEEP_BATCH } from "./sweep";
 export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * The library's process-wide state, all of it. Next.js loads the proxy, the
  * pages and the route handlers as separate bundles in one Node process, each
@@ -9,12 +11,14 @@
 interface ProcessState {
   /** The circuit breaker (availability.ts): when storage last failed, and when the current outage began. */
   storeHealth: { failedAt: number; trippedAt: number };
+  /** Signs what the proxy hands the render in request headers (forwarded-messages.ts): only this process's proxy can. */
+  forwardingSecret: Buffer;
 }
 
 const KEY = "__djangoGradeSessions";
 
 export function processState(): ProcessState {
   const holder = globalThis as typeof globalThis & { [KEY]?: ProcessState };
-  holder[KEY] ??= { storeHealth: { failedAt: 0, trippedAt: 0 } };
+  holder[KEY] ??= { storeHealth: { failedAt: 0, trippedAt: 0 }, forwardingSecret: randomBytes(32) };
   return holder[KEY];
 }

@@ -14,6 +14,8 @@ export interface SessionTransport {
   /** False where the response cannot carry a cookie (a server component rendering). */
   readonly writable: boolean;
   readonly userAgent?: string;
+  /** The client's network (see WriteContext.network), stored for the device list. */
+  readonly network?: string;
   sendKey(key: string, maxAgeSeconds: number | null): Promise<void>;
   deleteCookie(): Promise<void>;
 }
@@ -203,6 +205,16 @@ export class Session {
   async deleteReserved(key: string): Promise<boolean> {
     assertReservedKey(key);
     return this.deleteAs("framework", key);
+  }
+
+  /** The reserved keys starting with `prefix` (messages…), with their values, in key order. */
+  async reservedItems(prefix: string): Promise<[string, JsonValue][]> {
+    assertReservedKey(prefix);
+    const data = await this.read();
+    return Object.keys(data)
+      .filter((key) => key.startsWith(prefix))
+      .sort()
+      .map((key) => [key, data[key]]);
   }
 
   async keys(): Promise<string[]> {
@@ -402,7 +414,7 @@ export class Session {
   }
 
   private writeContext(): WriteContext {
-    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, maxBytes: this.options.maxBytes };
+    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, network: this.transport.network, maxBytes: this.options.maxBytes };
   }
 
   private pendingChange(): SessionChange {

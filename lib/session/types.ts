@@ -32,6 +32,8 @@ export type WriteResult = "saved" | "emptied" | "interrupted";
 export interface WriteContext {
   expiresAt: number; // ms since epoch
   userAgent?: string;
+  /** The client's network, for a device list: its address cut to the /24 (IPv4) or /48 (IPv6). Never the full address. */
+  network?: string;
   /** SESSION_MAX_BYTES: an increment that would grow the payload past it is refused (SessionTooLargeError). */
   maxBytes: number;
 }
@@ -134,6 +136,8 @@ export interface UserSessionInfo {
   createdAt: Date;
   lastSeenAt: Date;
   userAgent: string | null;
+  /** The network it was last seen from (WriteContext.network), when known. */
+  network: string | null;
   current: boolean;
 }
 

@@ -1,24 +1,26 @@
+import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/current-user";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import { SessionEngineUnsupportedError, type UserSessionInfo } from "@/lib/session";
 import { getSession } from "@/lib/sessions";
-import { signOutDeviceAction, signOutOtherDevicesAction } from "../actions";
+import { Messages } from "../../messages";
+import { signOutDeviceAction, signOutEverywhereAction, signOutOtherDevicesAction } from "../actions";
 import { DEVICES_PATH } from "../paths";
+import { exactTime, When } from "./when";
 
-// UTC so the text does not depend on the server's time zone.
-const TIME = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+export const metadata: Metadata = { title: "Your devices" };
 
-function Time({ date }: { date: Date }) {
-  return <time dateTime={date.toISOString()}>{`${TIME.format(date)} UTC`}</time>;
+function SignOutEverywhere() {
+  return (
+    <form action={signOutEverywhereAction}>
+      <button type="submit" className="danger">
+        Sign out everywhere
+      </button>
+    </form>
+  );
 }
 
-function endedMessage(ended: string | string[] | undefined): string | null {
-  const n = typeof ended === "string" && /^\d+$/.test(ended) ? Number(ended) : null;
-  if (n === null) return null;
-  return `Signed out ${n} other ${n === 1 ? "device" : "devices"}.`;
-}
-
-export default async function DevicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DevicesPage() {
   const user = await requireUser(DEVICES_PATH);
   let devices: UserSessionInfo[];
   try {
@@ -28,34 +30,39 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
     return (
       <>
         <h1>Your devices</h1>
+        <Messages />
         <p>This session engine keeps sessions in the cookie only, so there is no list of devices to show or end.</p>
       </>
     );
   }
-  const message = endedMessage((await searchParams).ended);
+  // This device first, then the most recently seen.
+  const rows = [...devices].sort((a, b) => Number(b.current) - Number(a.current));
+  const others = rows.filter((device) => !device.current).length;
   return (
     <>
       <h1>Your devices</h1>
-      <p>Where {user.username} is signed in.</p>
-      {message && <p aria-live="polite">{message}</p>}
-      <table>
+      <Messages />
+      <p>Where {user.username} is signed in. The network is your address cut to its first three parts: enough to tell home from elsewhere, never the full address.</p>
+      <table className="devices">
         <thead>
           <tr>
-            <th>Browser</th>
-            <th>Created</th>
-            <th>Last seen</th>
-            <th>Sign out</th>
+            <th scope="col">Browser</th>
+            <th scope="col">Network</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Sign out</th>
           </tr>
         </thead>
         <tbody>
-          {devices.map((device) => (
-            <tr key={device.id}>
-              <td>{describeUserAgent(device.userAgent)}</td>
-              <td>
-                <Time date={device.createdAt} />
+          {rows.map((device) => (
+            <tr key={device.id} className={device.current ? "current" : undefined}>
+              <th scope="row">{describeUserAgent(device.userAgent)}</th>
+              <td data-label="Network">{device.network ?? "unknown"}</td>
+              <td data-label="Created">
+                <When date={device.createdAt} />
               </td>
-              <td>
-                <Time date={device.lastSeenAt} />
+              <td data-label="Last seen">
+                <When date={device.lastSeenAt} />
               </td>
               <td>
                 {device.current ? (
@@ -63,7 +70,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
                 ) : (
                   <form action={signOutDeviceAction}>
                     <input type="hidden" name="device" value={device.id} />
-                    <button type="submit" aria-label={`Sign out ${describeUserAgent(device.userAgent)}, last seen ${TIME.format(device.lastSeenAt)} UTC`}>
+                    <button type="submit" aria-label={`Sign out ${describeUserAgent(device.userAgent)}, last seen ${exactTime(device.lastSeenAt)}`}>
                       Sign out
                     </button>
                   </form>
@@ -73,13 +80,16 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
           ))}
         </tbody>
       </table>
-      {devices.some((device) => !device.current) ? (
-        <form action={signOutOtherDevicesAction}>
-          <button type="submit">Sign out other devices</button>
-        </form>
-      ) : (
-        <p>No other device is signed in.</p>
-      )}
+      <div className="actions">
+        {others > 0 ? (
+          <form action={signOutOtherDevicesAction}>
+            <button type="submit">Sign out other devices</button>
+          </form>
+        ) : (
+          <p>No other device is signed in.</p>
+        )}
+        <SignOutEverywhere />
+      </div>
     </>
   );
 }

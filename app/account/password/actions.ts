@@ -3,16 +3,16 @@
 import { redirect } from "next/navigation";
 import { newPasswordProblem, setPassword } from "@/lib/auth/change-password";
 import { clientAddress } from "@/lib/auth/client-address";
-import { requireUser } from "@/lib/auth/current-user";
+import { ACCOUNT_PATH, requireUser } from "@/lib/auth/current-user";
 import { isQueueFullError } from "@/lib/auth/password";
 import { keepSignedInAfterPasswordChange } from "@/lib/auth/sign-in";
 import { signInThrottle } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { formText } from "../../form-text";
-import { getSession, sessions } from "@/lib/sessions";
+import { addMessage, getSession, sessions } from "@/lib/sessions";
 import { tooManyAttempts } from "../../login/state";
-import { ACCOUNT_PATH_PASSWORD_CHANGED, PASSWORD_PATH } from "../paths";
+import { PASSWORD_PATH } from "../paths";
 import { WRONG_CURRENT_PASSWORD, type PasswordState } from "./state";
 
 /**
@@ -48,6 +48,9 @@ export async function changePasswordAction(_previous: PasswordState, formData: F
     if (isQueueFullError(error)) return { error: tooManyAttempts(1) };
     throw error;
   }
-  await keepSignedInAfterPasswordChange(await getSession(), user, passwordHash, sessions().secrets);
-  redirect(ACCOUNT_PATH_PASSWORD_CHANGED);
+  const session = await getSession();
+  const ended = await keepSignedInAfterPasswordChange(session, user, passwordHash, sessions().secrets);
+  await addMessage(session, "success", `Your password was changed. ${ended === 1 ? "1 other device was" : `${ended} other devices were`} signed out.`);
+  await session.save();
+  redirect(ACCOUNT_PATH);
 }

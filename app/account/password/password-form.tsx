@@ -9,7 +9,7 @@ export function PasswordForm() {
   const [state, formAction, pending] = useActionState(changePasswordAction, INITIAL_PASSWORD_STATE);
   return (
     <>
-      <form action={formAction}>
+      <form action={formAction} className="credentials-form">
         <label>
           Current password
           <input name="current" type="password" autoComplete="current-password" required />

@@ -7,12 +7,15 @@ import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "../co
 import { SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "../errors";
 import { newSessionKey } from "../keys";
 import { localPath } from "../local-path";
+import { networkOf } from "../network";
+import { addMessage as addSessionMessage, type Message, type MessageLevel } from "../messages";
 import type { RenderWrite, RequiredData } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
 import type { SessionSettings } from "../settings";
 import type { CookieCodec, SessionEngine, SessionHooks, SessionStore } from "../types";
+import { decodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
 import { handleProxy } from "./proxy-handler";
-import { CHECKED_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
+import { CHECKED_COOKIE, MESSAGES_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";
 
 /** Everything the sessions of one app are built from: nothing is read from the environment here. */
@@ -27,6 +30,13 @@ export interface SessionsConfig {
   requiredData?: readonly RequiredData[];
   /** Lifecycle events (created, rotated, flushed, ended elsewhere, swept), e.g. for a security log. */
   hooks?: SessionHooks;
+  /** Messages below this level are not recorded (Django's MESSAGE_LEVEL); default "info". */
+  messageLevel?: MessageLevel;
+  /**
+   * The client's address as this deployment can trust it (which proxy's
+   * X-Forwarded-For entry), for the device list: stored cut to its network.
+   */
+  clientAddress?: (requestHeaders: Headers) => string | undefined;
 }
 
 /** Where the session's own route handlers are mounted (the app exports them there). */
@@ -139,6 +149,7 @@ export function createSessions(config: SessionsConfig) {
       keyIsNew: isNewKey(incomingKey, requestHeaders.get(NEW_KEY_HEADER)),
       writable: canSetCookies(jar),
       userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
+      network: networkOf(config.clientAddress?.(requestHeaders)),
       async sendKey(key, maxAge) {
         jar.set(settings.cookieName, await opened.cookie.write(key), cookieAttributes(settings, maxAge));
       },
@@ -249,10 +260,30 @@ export function createSessions(config: SessionsConfig) {
     return storageUnavailableResponse(localPath(new URL(request.url).searchParams.get("next")));
   }
 
+  /**
+   * Adds a one-time message for the next page this visitor loads (Django's
+   * `messages.add_message`), in a server action or route handler; save the
+   * session as after any change. The cookie it sets makes the proxy run on
+   * that page, take the messages and hand them to `pageMessages()`.
+   */
+  async function addMessage(session: Session, level: MessageLevel, text: string): Promise<void> {
+    const jar = await cookies();
+    if (!canSetCookies(jar)) throw new Error("Messages are added in server actions and route handlers: a server component cannot set the cookie that shows them");
+    if (await addSessionMessage(session, level, text, { minimumLevel: config.messageLevel })) {
+      jar.set(MESSAGES_COOKIE, "1", cookieAttributes(settings, settings.cookieAge));
+    }
+  }
+
+  /** The messages this page shows, each once (the proxy took them from the session); none on a prefetch. */
+  async function pageMessages(): Promise<Message[]> {
+    if (await isPrefetch()) return [];
+    return decodeMessages((await headers()).get(MESSAGES_HEADER));
+  }
+
   /** The app's `proxy.ts` calls this for the requests its matcher lets through. */
   function proxy(request: NextRequest): Promise<Response> {
     return handleProxy(request, config, options);
   }
 
-  return { settings, getSession, withSession, pageStorage, runRenderWrite, isPrefetch, proxy, renewRoute, unavailableRoute };
+  return { settings, getSession, withSession, pageStorage, runRenderWrite, isPrefetch, addMessage, pageMessages, proxy, renewRoute, unavailableRoute };
 }

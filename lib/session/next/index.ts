@@ -8,4 +8,5 @@ export {
   type Sessions,
   type SessionsConfig,
 } from "./create-sessions";
-export { CHECKED_COOKIE, CHECKED_VALUE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";
+export { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";
+export { MESSAGES_HEADER } from "./forwarded-messages";

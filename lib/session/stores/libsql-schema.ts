@@ -17,6 +17,8 @@ export const sessions = sqliteTable(
     endedAt: integer("ended_at"),
     userId: integer("user_id"),
     userAgent: text("user_agent"),
+    /** The network the session was last written from: the client address cut to /24 or /48. */
+    network: text("network"),
   },
   (t) => [
     index("sessions_expires_at_idx").on(t.expiresAt),

@@ -62,13 +62,14 @@ const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, jso
 const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by)`;
 
 /** Refuses (no row returned) a value that is not a whole number, a count that would not stay exact, a payload past the limit. */
-const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent)
-  SELECT :keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent
+const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent, network)
+  SELECT :keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent, :network
   WHERE length(CAST(json_object(:field, :by) AS BLOB)) <= :maxBytes
   ON CONFLICT (key_hash) DO UPDATE SET
     data = ${COUNTED_DATA},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
     user_id = CASE WHEN expires_at > :now THEN user_id END,
+    network = coalesce(excluded.network, network),
     expires_at = ${MOVED_EXPIRY},
     updated_at = excluded.updated_at
   WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') = 'integer'
@@ -101,13 +102,14 @@ function saveSql(setCount: number, removedCount: number, replaceAll: boolean, se
     const paths = Array.from({ length: removedCount }, (_, i) => `:r${i}`);
     if (removedCount > 0) data = `json_remove(${[data, ...paths].join(", ")})`;
   }
-  return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent)
-  VALUES (:keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent)
+  return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
+  VALUES (:keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent, :network)
   ON CONFLICT (key_hash) DO UPDATE SET
     data = ${data},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
     user_id = ${setsUserId ? ":userId" : "CASE WHEN expires_at > :now THEN user_id END"},
     user_agent = coalesce(user_agent, excluded.user_agent),
+    network = coalesce(excluded.network, network),
     expires_at = ${MOVED_EXPIRY},
     updated_at = excluded.updated_at
   WHERE ended_at IS NULL
@@ -133,7 +135,7 @@ interface StoredSession {
 function upsertArgs(keyHash: string, ctx: WriteContext): SqlArgs {
   const now = Date.now();
   const slack = Math.min(60_000, Math.floor((ctx.expiresAt - now) / 10));
-  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null, maxBytes: ctx.maxBytes };
+  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null, network: ctx.network ?? null, maxBytes: ctx.maxBytes };
 }
 
 /**
@@ -245,6 +247,7 @@ export class LibsqlStore implements SessionStore {
           updatedAt: now,
           userId: userIdOf(data),
           userAgent: ctx.userAgent ?? null,
+          network: ctx.network ?? null,
         }),
       );
     }
@@ -263,7 +266,7 @@ export class LibsqlStore implements SessionStore {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;
       const rows = await this.db
-        .select({ keyHash: sessions.keyHash, createdAt: sessions.createdAt, updatedAt: sessions.updatedAt, userAgent: sessions.userAgent })
+        .select({ keyHash: sessions.keyHash, createdAt: sessions.createdAt, updatedAt: sessions.updatedAt, userAgent: sessions.userAgent, network: sessions.network })
         .from(sessions)
         .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now())))
         .orderBy(desc(sessions.updatedAt));
@@ -273,6 +276,7 @@ export class LibsqlStore implements SessionStore {
           createdAt: new Date(row.createdAt),
           lastSeenAt: new Date(row.updatedAt),
           userAgent: row.userAgent,
+          network: row.network,
           current: row.keyHash === current,
         }),
       );

@@ -22,6 +22,7 @@ interface Entry {
   updatedAt: number;
   userId: number | null;
   userAgent: string | null;
+  network: string | null;
 }
 
 function userIdOf(data: Data): number | null {
@@ -47,7 +48,7 @@ export class MemoryStore implements SessionStore {
     return entry && entry.expiresAt > now ? parse(entry.data) : {};
   }
 
-  /** Stores `data` under a hash, keeping a live entry's creation time and the first user agent seen. */
+  /** Stores `data` under a hash, keeping a live entry's creation time, the first user agent seen and the latest network. */
   private write(keyHash: string, data: Data, ctx: WriteContext, now: number): void {
     const old = this.entries.get(keyHash);
     this.entries.set(keyHash, {
@@ -58,6 +59,7 @@ export class MemoryStore implements SessionStore {
       updatedAt: now,
       userId: userIdOf(data),
       userAgent: old?.userAgent ?? ctx.userAgent ?? null,
+      network: ctx.network ?? old?.network ?? null,
     });
   }
 
@@ -156,6 +158,7 @@ export class MemoryStore implements SessionStore {
             createdAt: new Date(e.createdAt),
             lastSeenAt: new Date(e.updatedAt),
             userAgent: e.userAgent,
+            network: e.network,
             current: keyHash === current,
           }),
         );
