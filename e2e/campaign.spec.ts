@@ -87,8 +87,11 @@ async function queryDb(dbFile: string) {
     const authKeys = await one(
       "SELECT DISTINCT j.key AS key FROM sessions, json_each(sessions.data) AS j WHERE json_valid(sessions.data) AND j.key LIKE '\\_auth%' ESCAPE '\\' LIMIT 10",
     );
+    // Messages are reserved keys the app itself writes (Save build's, the sign-in wall's): any other text is a client's.
+    const appMessages = ["Build saved.", "Please sign in to see your account."].map((text) => `'${text}'`).join(", ");
     const otherReserved = await one(
-      "SELECT DISTINCT j.key AS key FROM sessions, json_each(sessions.data) AS j WHERE json_valid(sessions.data) AND substr(j.key, 1, 1) = '_' AND j.key NOT LIKE '\\_auth%' ESCAPE '\\' AND j.key <> '_session_expiry' LIMIT 10",
+      `SELECT DISTINCT j.key AS key FROM sessions, json_each(sessions.data) AS j WHERE json_valid(sessions.data) AND substr(j.key, 1, 1) = '_' AND j.key NOT LIKE '\\_auth%' ESCAPE '\\' AND j.key <> '_session_expiry'
+        AND NOT (j.key LIKE '\\_messages.%' ESCAPE '\\' AND json_extract(j.value, '$.text') IN (${appMessages}) AND json_extract(j.value, '$.level') IN ('success', 'info')) LIMIT 10`,
     );
     const oversized = (await one(`SELECT count(*) AS n, max(length(CAST(data AS BLOB))) AS biggest FROM sessions WHERE length(CAST(data AS BLOB)) > ${SESSION_MAX_BYTES}`))[0];
     const farExpiry = Number((await one("SELECT count(*) AS n FROM sessions WHERE expires_at > ?", [Date.now() + TEN_YEARS_MS + 86_400_000]))[0].n);

@@ -86,3 +86,48 @@ test("a forged device id signs nobody out", async ({ browser }) => {
     await server.stop();
   }
 });
+
+test("rows a person can tell apart: this device first, its network (never the address), relative times", async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const phone = await signedIn(browser, server, AGENTS.phone);
+    const laptop = await signedIn(browser, server, AGENTS.laptop);
+    const page = laptop.page;
+    await page.goto("/account/devices");
+    const rows = page.locator("table.devices tbody tr");
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first()).toContainText("This device");
+    await expect(rows.first()).toContainText("Firefox on Windows");
+    for (const row of [rows.first(), rows.nth(1)]) {
+      await expect(row).toContainText(/(127\.0\.0\.0\/24|::\/48)/);
+      await expect(row).not.toContainText(/127\.0\.0\.1|::1\b/);
+      await expect(row.locator("time").first()).toHaveText(/^(just now|\d+ minutes? ago)$/);
+    }
+    await expect(page.getByRole("columnheader", { name: "Sign out" })).toBeVisible();
+    await Promise.all([laptop.context.close(), phone.context.close()]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("Sign out everywhere ends every session of the user, this one too; the ended cookies no longer work", async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const phone = await signedIn(browser, server, AGENTS.phone);
+    const laptop = await signedIn(browser, server, AGENTS.laptop);
+    const copied = (await laptop.context.cookies()).filter((c) => !c.name.startsWith("session_"));
+    await laptop.page.goto("/account/devices");
+    await laptop.page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(laptop.page).toHaveURL(/\/login$/);
+    await expect(laptop.page.getByRole("status")).toHaveText("You have been signed out on every device (this one and 1 other).");
+    expect(await isSignedIn(laptop.page)).toBe(false);
+    expect(await isSignedIn(phone.page)).toBe(false);
+    // A copy of the laptop's cookie from before is as dead as the laptop's session.
+    const replay = await browser.newContext({ baseURL: server.baseURL });
+    await replay.addCookies(copied);
+    expect(await isSignedIn(await replay.newPage())).toBe(false);
+    await Promise.all([laptop.context.close(), phone.context.close(), replay.close()]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -84,9 +84,13 @@ function targets(actionId: string): Target[] {
       send: async (server, cookie, userAgent) => {
         const { body, contentType } = await multipart({ [actionId]: "", cpu: "AMD Ryzen 5" });
         const headers = { cookie, "user-agent": userAgent, origin: server.baseURL, "content-type": contentType };
-        return rawRequest(`${server.baseURL}/`, { method: "POST", headers, body });
+        const posted = await rawRequest(`${server.baseURL}/`, { method: "POST", headers, body });
+        if (posted.status !== 303) return posted;
+        // Post, redirect, get: the page it redirects to, with the cookies the action set.
+        const setCookies = [posted.headers["set-cookie"] ?? []].flat().map((c: string) => c.split(";")[0]);
+        return rawRequest(`${server.baseURL}/`, { headers: { cookie: setCookies.join("; "), "user-agent": userAgent } });
       },
-      isFresh: (b) => b.includes("CPU: AMD Ryzen 5") && b.includes("GPU not selected"),
+      isFresh: (b) => b.includes("CPU: AMD Ryzen 5") && b.includes("GPU not selected") && b.includes("Build saved."),
     },
   ];
 }

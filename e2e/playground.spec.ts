@@ -155,7 +155,7 @@ test.describe("playground controls", () => {
     await expect(pg.status).toContainText('Set refused: Enter a value (for an empty string, type "").');
     await expect(pg.items).toContainText("No items");
     await pg.press("Set", { key: "draft", value: '""' });
-    await pg.expectRow("draft", "", "string");
+    await pg.expectRow("draft", "empty string", "string");
   });
 
   test("every answer ends with a full stop, and Clear and Flush look destructive", async ({ page }) => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, SessionValueError, takeMessages } from "../lib/session";
-import { decodeMessages, encodeMessages } from "../lib/session/next/forwarded-messages";
+import { decodeMessages, encodeMessages } from "../lib/session/next";
 import { ENGINES } from "./engines";
 import { TestBrowser, type EngineFixture } from "./harness";
 

@@ -737,10 +737,16 @@ export function generate(rng: Rng, scale: number): Input[] {
     let check: Check | undefined;
     if (writes && keyProblem(key.text)) {
       check = (res) => (ERROR_SHOWN.test(res.body) ? null : `the playground did not refuse ${op} of a ${keyProblem(key.text)} key`);
-    } else if (whoIs.fresh && (op === "set" || op === "setdefault") && !value.verdict.problem && value.verdict.bytes < SURELY_FITS) {
+    } else if (whoIs.fresh && (op === "set" || op === "setdefault") && value.text !== "" && !value.verdict.problem && value.verdict.bytes < SURELY_FITS) {
       check = (res) => (ERROR_SHOWN.test(res.body) ? `the playground refused a valid ${op} (status ${res.status})` : null);
+    } else if ((op === "set" || op === "setdefault") && value.text === "" && !keyProblem(key.text)) {
+      check = (res) => (ERROR_SHOWN.test(res.body) ? null : `the playground stored an empty Value with ${op}`);
     } else if (whoIs.fresh && op === "increment" && !keyProblem(key.text)) {
-      check = (res) => (ERROR_SHOWN.test(res.body) ? `the playground refused a valid increment (status ${res.status})` : null);
+      // Increment's step is Value: empty for 1, else a whole number; anything else is refused.
+      const step = value.text.trim();
+      const validStep = step === "" || (/^[-+]?\d{1,16}$/.test(step) && Number.isSafeInteger(Number(step)));
+      check = (res) =>
+        validStep === ERROR_SHOWN.test(res.body) ? `the playground ${validStep ? "refused a valid" : "accepted an invalid"} increment (step ${JSON.stringify(step.slice(0, 20))}, status ${res.status})` : null;
     }
     return {
       entry: "playground action",

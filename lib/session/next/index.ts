@@ -9,4 +9,4 @@ export {
   type SessionsConfig,
 } from "./create-sessions";
 export { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";
-export { MESSAGES_HEADER } from "./forwarded-messages";
+export { decodeMessages, encodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
