@@ -48,26 +48,25 @@ export async function alternate(a: Load, b: Load, rounds: number, seconds: numbe
 export async function interleave(
   baseUrl: string,
   [pathA, pathB]: [string, string],
-  headers: Record<string, string>,
+  [headersA, headersB]: [Record<string, string>, Record<string, string>],
   seconds: number,
   phaseMs = 1000,
   connections = 10,
 ): Promise<Comparison> {
-  await requestsPerSecond({ url: baseUrl + pathA, headers }, 2, connections); // warm-up
-  await requestsPerSecond({ url: baseUrl + pathB, headers }, 2, connections);
+  await requestsPerSecond({ url: baseUrl + pathA, headers: headersA }, 2, connections); // warm-up
+  await requestsPerSecond({ url: baseUrl + pathB, headers: headersB }, 2, connections);
   const counts = [0, 0];
   const start = performance.now();
   const phase = () => Math.floor((performance.now() - start) / phaseMs) % 2;
   const result = await autocannon({
     url: baseUrl,
-    headers,
     connections,
     duration: seconds,
     requests: [
       {
         setupRequest: (request, context) => {
           context.phase = phase();
-          return { ...request, path: context.phase === 0 ? pathA : pathB };
+          return { ...request, path: context.phase === 0 ? pathA : pathB, headers: context.phase === 0 ? headersA : headersB };
         },
         onResponse: (status, _body, context) => {
           if (status === 200) counts[context.phase as number]++;

@@ -1,17 +1,23 @@
-// `npm run bench` (`-- --quick` for a smoke run under two minutes): what sessions cost.
-// Prints one line per figure and writes docs/PERFORMANCE.md.
+// `npm run bench` (`-- --quick` for a smoke run of a few minutes): what sessions cost, and how
+// ours compares with Django on its own pages. Prints each figure with its goal; a full run (or
+// `--write`) writes docs/PERFORMANCE.md and its chart, a quick one only prints.
 import { execFileSync } from "node:child_process";
 import { openDatabase } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
+import { djangoReady, startDjango } from "./django";
 import { alternate, interleave, sessionCookie, type Comparison } from "./http";
 import { writeReport, type Bar, type Figure } from "./report";
 import { ensureBuild, startServer } from "./servers";
 import { alternateOps, fillRows, opsPerSecond, storeFixture, tempDbFile } from "./store";
+import { steadiness, versus, type SideFigures } from "./versus";
 
 const quick = process.argv.includes("--quick");
+const write = !quick || process.argv.includes("--write");
+/** `--only=django` (or sessions, store, clear): one phase, for working on it. */
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const plan = quick
-  ? { interleaved: 12, rounds: 3, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000 }
-  : { interleaved: 60, rounds: 6, seconds: 5, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000 };
+  ? { interleaved: 12, rounds: 3, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000, vsRounds: 3, vsSeconds: 4, steadyRounds: 4 }
+  : { interleaved: 60, rounds: 6, seconds: 5, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000, vsRounds: 5, vsSeconds: 8, steadyRounds: 10 };
 const figures: Figure[] = [];
 const bars: Bar[] = [];
 const notes: string[] = [];
@@ -19,7 +25,46 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 
 function report(figure: Figure): void {
   figures.push(figure);
-  console.log(`${figure.name}: ${figure.value}`);
+  const verdict = figure.met === undefined ? "" : figure.met ? "  [met]" : "  [NOT MET]";
+  console.log(`${figure.name}: ${figure.value}${figure.goal ? `  (goal ${figure.goal})` : ""}${verdict}`);
+}
+
+const side = (f: SideFigures) =>
+  `${fmt(f.requestsPerSecond)} req/s, p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms, ${fmt(f.rssPerProcessMb)} MB RSS per process`;
+
+/** Ours against the Django reference at equal process counts, on /library and on / (the PC builder). */
+async function djangoFigures(): Promise<void> {
+  if (!djangoReady()) {
+    notes.push("The Django comparison was skipped: Django and gunicorn are not installed (`apt-get install -y python3-django gunicorn`).");
+    return;
+  }
+  ensureBuild();
+  for (const processes of [1, 2]) {
+    const ours = await startServer(4110 + processes, tempDbFile(`ours-${processes}`), processes);
+    const django = await startDjango(4120 + processes, tempDbFile(`django-${processes}`), processes);
+    try {
+      const cookies = { ours: await sessionCookie(ours.url), django: await sessionCookie(django.url) };
+      for (const path of ["/library", "/"]) {
+        const v = await versus(
+          `${path} at ${processes} vs ${processes}`,
+          { url: ours.url + path, headers: { cookie: cookies.ours }, pid: ours.pid },
+          { url: django.url + path, headers: { cookie: cookies.django }, pid: django.pid },
+          plan.vsRounds,
+          plan.vsSeconds,
+        );
+        report({ name: `vs-django ${path} ${processes}×${processes}`, value: fmt(v.ratio, 2), goal: "≥ 1.0 (aim 1.5)", met: v.ratio >= 1 });
+        notes.push(`${path}, ${processes} process${processes === 1 ? "" : "es"} each: ours ${side(v.ours)}; Django ${side(v.django)} (${plan.vsRounds} alternating rounds of ${plan.vsSeconds} s, 10 connections).`);
+        if (path === "/library") bars.push({ label: `/library, ours ×${processes}`, value: v.ours.requestsPerSecond }, { label: `/library, Django ×${processes}`, value: v.django.requestsPerSecond });
+      }
+      if (processes === 1) {
+        const steady = await steadiness("/library, ours, back to back", { url: `${ours.url}/library`, headers: { cookie: cookies.ours }, pid: ours.pid }, plan.steadyRounds, plan.vsSeconds);
+        report({ name: "steadiness", value: fmt(steady.worst, 2), goal: "≥ 0.85 (the slowest of the rounds ÷ their median)", met: steady.worst >= 0.85 });
+        notes.push(`steadiness: ${plan.steadyRounds} consecutive ${plan.vsSeconds} s rounds on one process: ${steady.rounds.map((r) => fmt(r)).join(", ")} req/s.`);
+      }
+    } finally {
+      await Promise.all([ours.stop(), django.stop()]);
+    }
+  }
 }
 
 /** How one comparison reads in the notes. */
@@ -33,11 +78,12 @@ async function httpFigures(): Promise<void> {
   const cluster = await startServer(4102, tempDbFile("cluster"), 2);
   try {
     const cookie = { cookie: await sessionCookie(single.url) };
-    const overhead = await interleave(single.url, ["/bench/library", "/library"], cookie, plan.interleaved);
+    // The control is a page without a session: no cookie (the layout then reads no session either).
+    const overhead = await interleave(single.url, ["/bench/library", "/library"], [{}, cookie], plan.interleaved);
     report({ name: "session-overhead", value: fmt(overhead.ratio, 3), goal: "≥ 0.95", met: overhead.ratio >= 0.95 });
     notes.push(comparisonNote("session-overhead", overhead, "the page without a session (/bench/library)", "/library with a session"));
     // The instrument's own resolution: the same method with the control page on both sides.
-    const noise = await interleave(single.url, ["/bench/library", "/bench/library"], cookie, plan.interleaved / 2);
+    const noise = await interleave(single.url, ["/bench/library", "/bench/library"], [{}, {}], plan.interleaved / 2);
     report({ name: "noise-floor", value: fmt(noise.ratio, 3), goal: "(control ÷ itself, same method: how far from 1 noise alone moves a ratio)" });
 
     const library = { url: `${single.url}/library`, headers: cookie };
@@ -45,12 +91,7 @@ async function httpFigures(): Promise<void> {
     const scaling = await alternate(library, clustered, plan.rounds, plan.seconds);
     report({ name: "cluster-scaling", value: fmt(scaling.ratio, 2), goal: "> 1 (2 cores, load generator on the same machine)", met: scaling.ratio > 1 });
     notes.push(comparisonNote("cluster-scaling", scaling, "/library on 1 process", "on 2 (npm run start:cluster)"));
-    bars.push(
-      { label: "control page, no session", value: overhead.a },
-      { label: "/library, 1 process", value: overhead.b },
-      { label: "/library, 2 processes", value: scaling.b },
-      { label: "Django 3.2 + gunicorn ×2 (yardstick)", value: 225 },
-    );
+    bars.push({ label: "control page, no session", value: overhead.a });
   } finally {
     await Promise.all([single.stop(), cluster.stop()]);
   }
@@ -92,8 +133,13 @@ async function clearFigure(): Promise<void> {
   report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, peak RSS < 400 MB", met: Number(seconds) < 10 && bounded });
 }
 
-await httpFigures();
-await storeFigures();
-await clearFigure();
-writeReport(figures, bars, notes, quick);
-console.log("wrote docs/PERFORMANCE.md and docs/performance.svg");
+const PHASES: Record<string, () => Promise<void>> = { django: djangoFigures, sessions: httpFigures, store: storeFigures, clear: clearFigure };
+for (const [name, phase] of Object.entries(PHASES)) if (!only || only === name) await phase();
+const missed = figures.filter((f) => f.met === false).map((f) => f.name);
+console.log(missed.length ? `goals not met: ${missed.join(", ")}` : "every goal met");
+if (write) {
+  writeReport(figures, bars, notes, quick);
+  console.log("wrote docs/PERFORMANCE.md and docs/performance.svg");
+} else {
+  console.log("a quick run: docs/PERFORMANCE.md left as it was (add --write to write it)");
+}

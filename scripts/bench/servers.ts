@@ -32,6 +32,8 @@ export function ensureBuild(): void {
 
 export interface Server {
   url: string;
+  /** The server's own process (the cluster's primary), for its tree's memory. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startServer(port: number, dbFile: string, processes = 1): 
   await waitUntilUp(url, child);
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", () => resolve());
