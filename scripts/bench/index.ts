@@ -53,7 +53,9 @@ async function djangoFigures(): Promise<void> {
           plan.vsSeconds,
         );
         report({ name: `vs-django ${path} ${processes}×${processes}`, value: fmt(v.ratio, 2), goal: "≥ 1.0 (aim 1.5)", met: v.ratio >= 1 });
-        notes.push(`${path}, ${processes} process${processes === 1 ? "" : "es"} each: ours ${side(v.ours)}; Django ${side(v.django)} (${plan.vsRounds} alternating rounds of ${plan.vsSeconds} s, 10 connections).`);
+        const detail = `${path}, ${processes} process${processes === 1 ? "" : "es"} each: ours ${side(v.ours)}; Django ${side(v.django)}`;
+        console.log(`  ${detail}`);
+        notes.push(`${detail} (${plan.vsRounds} alternating rounds of ${plan.vsSeconds} s, 10 connections).`);
         if (path === "/library") bars.push({ label: `/library, ours ×${processes}`, value: v.ours.requestsPerSecond }, { label: `/library, Django ×${processes}`, value: v.django.requestsPerSecond });
       }
       if (processes === 1) {
