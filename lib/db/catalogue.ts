@@ -1,6 +1,5 @@
-import { count, eq } from "drizzle-orm";
 import type { Database } from "./client";
-import { authors, bookCopies, books } from "./schema";
+import { preparedRead } from "./prepared-read";
 
 export interface CatalogueCounts {
   books: number;
@@ -9,13 +8,17 @@ export interface CatalogueCounts {
   authors: number;
 }
 
-/** The LocalLibrary home page's record counts, in one batch. */
+/** The four counts in one statement: one round through SQLite instead of a batch of four. */
+const countsRead = preparedRead<{ books: number; copies: number; copies_available: number; authors: number }>(
+  `SELECT
+    (SELECT count(*) FROM books) AS books,
+    (SELECT count(*) FROM book_copies) AS copies,
+    (SELECT count(*) FROM book_copies WHERE status = 'a') AS copies_available,
+    (SELECT count(*) FROM authors) AS authors`,
+);
+
+/** The LocalLibrary home page's record counts. */
 export async function catalogueCounts(database: Database): Promise<CatalogueCounts> {
-  const [[b], [c], [a], [au]] = await database.batch([
-    database.select({ n: count() }).from(books),
-    database.select({ n: count() }).from(bookCopies),
-    database.select({ n: count() }).from(bookCopies).where(eq(bookCopies.status, "a")),
-    database.select({ n: count() }).from(authors),
-  ]);
-  return { books: b.n, copies: c.n, copiesAvailable: a.n, authors: au.n };
+  const row = await countsRead(database);
+  return { books: Number(row.books), copies: Number(row.copies), copiesAvailable: Number(row.copies_available), authors: Number(row.authors) };
 }
