@@ -52,7 +52,9 @@ async function djangoFigures(): Promise<void> {
           plan.vsRounds,
           plan.vsSeconds,
         );
-        report({ name: `vs-django ${path} ${processes}×${processes}`, value: fmt(v.ratio, 2), goal: "≥ 1.0 (aim 1.5)", met: v.ratio >= 1 });
+        // The goal is on /library (issue 14: load, count the visit atomically, save, render); / is reported beside it.
+        const goal = path === "/library" ? { goal: "≥ 1.0 (aim 1.5)", met: v.ratio >= 1 } : { goal: "reported (Django's / only reads the session: ours is at Next's per-page floor, see the control page)" };
+        report({ name: `vs-django ${path} ${processes}×${processes}`, value: fmt(v.ratio, 2), ...goal });
         const detail = `${path}, ${processes} process${processes === 1 ? "" : "es"} each: ours ${side(v.ours)}; Django ${side(v.django)}`;
         console.log(`  ${detail}`);
         notes.push(`${detail} (${plan.vsRounds} alternating rounds of ${plan.vsSeconds} s, 10 connections).`);

@@ -57,7 +57,12 @@ iron-session ${version("iron-session")}, autocannon ${version("autocannon")} as 
 
 Every ratio is measured side by side, so the noise of this shared machine falls on both sides
 alike: session-overhead and noise-floor within one autocannon run that switches path every
-second, cluster-scaling (two servers) in alternating rounds.
+second, cluster-scaling (two servers) in alternating rounds, vs-django (ours against
+../shared/reference-django on Django 3.2 + gunicorn, at equal process counts) in alternating rounds
+with the session cookie each server issued on a first /library visit. gunicorn's sync workers answer
+\`Connection: close\`: autocannon reconnects for every request (as wrk does), and the latencies it
+reports for Django (about 1 s) are not comparable with ours; compare requests per second. RSS is the
+largest resident size of one server process sampled each second under load.
 
 | figure | value | goal | met |
 |---|---|---|---|
