@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { currentUser } from "@/lib/auth/current-user";
+import { navigationUser } from "@/lib/auth/current-user";
 import { Nav } from "./nav";
 import "./globals.css";
 
@@ -18,7 +18,7 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const user = await navigationUser();
   return (
     <html lang="en">
       <body>

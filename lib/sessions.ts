@@ -16,8 +16,10 @@ import {
   type SecretList,
   type SessionEngine,
   type SessionHooks,
+  ImproperlyConfigured,
 } from "./session";
 import { createSessions } from "./session/next";
+import { openRedis, RedisStore, type RedisTarget } from "./session/redis";
 
 export const GENERATED_SECRET_FILE = "data/session-secret";
 
@@ -52,10 +54,19 @@ export function libsqlConnection(database: Database): LibsqlConnection {
   return { client: database.$client, local: database.$local };
 }
 
+/** REDIS_CLUSTER_NODES (host:port, comma-separated) selects a Redis Cluster; else REDIS_URL. */
+export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
+  const nodes = (env.REDIS_CLUSTER_NODES ?? "").split(",").map((node) => node.trim()).filter(Boolean);
+  const malformed = nodes.filter((node) => !/^[\w.-]+:\d{1,5}$/.test(node));
+  if (malformed.length > 0) throw new ImproperlyConfigured(`REDIS_CLUSTER_NODES must list host:port entries, comma-separated (got ${JSON.stringify(malformed[0])})`);
+  return nodes.length > 0 ? { clusterNodes: nodes } : { url: env.REDIS_URL || "redis://127.0.0.1:6379" };
+}
+
 /** The engines SESSION_ENGINE can name. A new store is one file and one line here. */
 const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => SessionEngine> = {
   db: (secrets) => serverSideEngine(new LibsqlStore(libsqlConnection(db())), secrets),
   cookie: (secrets, cookieName) => cookieEngine(secrets, cookieName),
+  cache: (secrets) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection), secrets),
 };
 
 /** Security-relevant moments, one log line each (never a key or cookie value). */

@@ -9,15 +9,23 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROW
 env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "sessions-e2e-"));
 const started = Date.now();
 
-function ensureChromium() {
-  const chromium = env.CHROMIUM_PATH || "/usr/bin/chromium";
-  if (existsSync(chromium)) return;
+/** Debian packages the tests run for real: installed when root, else the one command to run. */
+const PACKAGES = [
+  { path: env.CHROMIUM_PATH || "/usr/bin/chromium", name: "chromium", why: "Playwright's browser (or set CHROMIUM_PATH)" },
+  { path: env.REDIS_SERVER_PATH || "/usr/bin/redis-server", name: "redis-server", why: "the Redis engines' tests (or set REDIS_SERVER_PATH)" },
+];
+
+function ensurePackages() {
+  const missing = PACKAGES.filter((p) => !existsSync(p.path));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name).join(" ");
   if (process.getuid?.() !== 0) {
-    console.error(`No Chromium at ${chromium}. Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    for (const p of missing) console.error(`No ${p.name} at ${p.path}: ${p.why}.`);
+    console.error(`Install with: sudo apt-get install -y ${names}`);
     process.exit(1);
   }
-  console.log("No Chromium found: installing Debian's chromium…");
-  execFileSync("bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"], { stdio: "inherit" });
+  console.log(`Installing Debian's ${names}…`);
+  execFileSync("bash", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${names}`], { stdio: "inherit" });
 }
 
 /** Runs a command, echoing its output as it comes, and returns [passed, failed] read from its summary. */
@@ -35,7 +43,7 @@ async function runCounted(label, command, args, parse) {
 
 const number = (text, re) => Number(text.match(re)?.[1] ?? 0);
 
-ensureChromium();
+ensurePackages();
 const unitFiles = execFileSync("bash", ["-c", "ls test/*.test.ts"], { encoding: "utf8" }).trim().split("\n");
 const unit = await runCounted("unit tests (node:test, real libSQL files)", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...unitFiles], (out) => [
   number(out, /^# pass (\d+)/m),

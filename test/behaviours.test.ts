@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { hashKey, SessionKeyError, SessionTooLargeError, SessionValueError, type JsonValue, assertReservedKey, newSessionKey, clearExpiredSessions } from "../lib/session";
 import { ENGINES } from "./engines";
-import { rowCount, TestBrowser, type EngineFixture } from "./harness";
+import { rowCount, TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
+
+after(stopRedisServers);
 
 for (const kind of ENGINES) {
   describe(`session behaviours: ${kind.name} engine`, () => {

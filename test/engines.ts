@@ -1,4 +1,4 @@
-import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, SECRETS, type EngineFixture } from "./harness";
+import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -14,4 +14,6 @@ export const ENGINES: EngineKind[] = [
   { name: "db (through the client)", serverSide: true, create: () => libsqlEngine(SECRETS, inMemoryDatabase) },
   { name: "cookie", serverSide: false, create: () => cookieEngine() },
   { name: "memory", serverSide: true, create: () => memoryEngine() },
+  { name: "cache (Redis)", serverSide: true, create: () => redisEngine("standalone") },
+  { name: "cache (Redis Cluster)", serverSide: true, create: () => redisEngine("cluster") },
 ];

@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
+import { randomBytes } from "node:crypto";
+import { openRedis, RedisStore } from "../lib/session/redis";
+import { startRedis, startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
 import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
@@ -51,12 +54,42 @@ export interface EngineFixture {
   /** Whether data lives server-side, so rows can be looked at and revoked. */
   serverSide: boolean;
   db?: Database;
+  /** The store's server expires entries by itself (Redis). */
+  expiresByItself?: boolean;
+  close?(): unknown;
 }
 
 export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDatabase): Promise<EngineFixture> {
   const { db } = await open();
   const engine = serverSideEngine(new LibsqlStore(libsqlConnection(db)), secrets);
   return { name: "db (libSQL)", engine, store: () => engine.open().store, serverSide: true, db };
+}
+
+let redisServers: { standalone?: Promise<RedisProcess>; cluster?: Promise<RedisCluster> } = {};
+const redisConnections: { close(): Promise<void> }[] = [];
+
+/**
+ * The Redis store on a real redis-server (standalone or a three-master cluster), started once per
+ * test process; each fixture writes under a prefix of its own.
+ */
+export async function redisEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
+  const target =
+    topology === "cluster"
+      ? { clusterNodes: (await (redisServers.cluster ??= startRedisCluster())).addresses }
+      : { url: (await (redisServers.standalone ??= startRedis())).url };
+  const opened = openRedis(target, () => {});
+  redisConnections.push(opened);
+  const prefix = `test-${randomBytes(6).toString("hex")}:`;
+  const engine = serverSideEngine(new RedisStore(opened.connection, { prefix }), secrets);
+  return { name: `cache (Redis ${topology})`, engine, store: () => engine.open().store, serverSide: true, expiresByItself: true, close: opened.close };
+}
+
+/** Closes what redisEngine opened and stops its servers (an after() hook of a file that used them). */
+export async function stopRedisServers(): Promise<void> {
+  await Promise.all(redisConnections.splice(0).map((c) => c.close()));
+  const { standalone, cluster } = redisServers;
+  redisServers = {};
+  await Promise.all([standalone?.then((s) => s.stop()), cluster?.then((c) => c.stop())]);
 }
 
 export async function memoryEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {

@@ -1,9 +1,11 @@
 // Lifecycle hooks: each fires once, after the change is stored, and a throwing hook fails nothing.
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { clearExpiredSessions, type SessionHooks } from "../lib/session";
 import { ENGINES } from "./engines";
-import { TestBrowser, type EngineFixture } from "./harness";
+import { TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
+
+after(stopRedisServers);
 
 for (const kind of ENGINES) {
   describe(`lifecycle hooks: ${kind.name} engine`, () => {
@@ -77,6 +79,12 @@ for (const kind of ENGINES) {
       await expiring.setExpiry(new Date(Date.now() - 1000));
       await expiring.save();
       const swept = await clearExpiredSessions(engine.store(), 1000, options.hooks);
+      if (engine.expiresByItself) {
+        // Redis removed it by itself: nothing is left to sweep, and a sweep of nothing is no event.
+        assert.equal(swept, 0);
+        assert.deepEqual(events, ["endedElsewhere 2"]);
+        return;
+      }
       assert.ok(swept >= 1);
       assert.deepEqual(events, ["endedElsewhere 2", `swept ${swept}`]);
     });

@@ -1,10 +1,12 @@
 // Expiry hygiene: absolute lifetime, idle refresh, the background sweep.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { clearExpiredSessions, hashKey, startExpirySweep, SWEEP_BATCH } from "../lib/session";
 import { ENGINES } from "./engines";
-import { libsqlEngine, TestBrowser } from "./harness";
+import { libsqlEngine, TestBrowser, stopRedisServers } from "./harness";
+
+after(stopRedisServers);
 
 for (const kind of ENGINES) {
   describe(`expiry hygiene: ${kind.name} engine`, () => {

@@ -1,10 +1,12 @@
 // Django's messages framework on our sessions (lib/session/messages.ts), on every engine.
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, SessionValueError, takeMessages } from "../lib/session";
 import { decodeMessages, encodeMessages } from "../lib/session/next";
 import { ENGINES } from "./engines";
-import { TestBrowser, type EngineFixture } from "./harness";
+import { TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
+
+after(stopRedisServers);
 
 for (const kind of ENGINES) {
   describe(`messages: ${kind.name} engine`, () => {

@@ -1,5 +1,6 @@
 // The store contract (./store-contract.ts), run against every engine.
-import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, SECRETS, type EngineFixture } from "./harness";
+import { after } from "node:test";
+import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
 import { storeContract, type ContractFixture } from "./store-contract";
 
 function withClose(engine: EngineFixture): ContractFixture {
@@ -10,3 +11,6 @@ storeContract("libSQL (file)", async () => withClose(await libsqlEngine()));
 storeContract("libSQL (through the client)", async () => withClose(await libsqlEngine(SECRETS, inMemoryDatabase)));
 storeContract("memory", memoryEngine);
 storeContract("cookie", cookieEngine);
+storeContract("Redis (standalone)", () => redisEngine("standalone"));
+storeContract("Redis (cluster of three masters)", () => redisEngine("cluster"));
+after(stopRedisServers);

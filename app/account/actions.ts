@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { ACCOUNT_PATH, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
+import { ACCOUNT_PATH, forgetSignInHint, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
 import { signOut } from "@/lib/auth/sign-in";
 import { addMessage, getSession } from "@/lib/sessions";
 import { DEVICES_PATH } from "./paths";
@@ -15,6 +15,7 @@ function signedOutOthers(count: number): string {
 export async function signOutAction(): Promise<void> {
   const session = await getSession();
   await signOut(session);
+  await forgetSignInHint();
   await addMessage(session, "info", "You have been signed out.");
   await session.save();
   redirect(LOGIN_PATH);
@@ -26,6 +27,7 @@ export async function signOutEverywhereAction(): Promise<void> {
   const session = await getSession();
   const others = await session.endOtherUserSessions(user.id);
   await signOut(session);
+  await forgetSignInHint();
   await addMessage(session, "info", `You have been signed out on every device (this one and ${others} other${others === 1 ? "" : "s"}).`);
   await session.save();
   redirect(LOGIN_PATH);

@@ -1,4 +1,5 @@
 import "server-only";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "../db/client";
 import { localPath } from "../session";
@@ -14,9 +15,31 @@ export async function currentUser(): Promise<User | null> {
   return signedInUser(await getSession(), db(), sessions().secrets);
 }
 
+/**
+ * A hint, never trusted: set by a sign-in in this browser, deleted by its
+ * sign-out. Without it the navigation does not read the session at all (a
+ * browser that never signed in shows "Sign in"), which keeps pages such as
+ * /library at one statement per visit; with it the user is checked as always,
+ * so a forged hint shows nothing it should not.
+ */
+const SIGNED_IN_HINT = "signed_in";
+
+/** The user the navigation names: only checked where this browser signed in. */
+export async function navigationUser(): Promise<User | null> {
+  return (await cookies()).has(SIGNED_IN_HINT) ? currentUser() : null;
+}
+
 /** Signs the user into this request's session (a server action). */
 export async function signInCurrentSession(user: User): Promise<void> {
   await signIn(await getSession(), user, db(), sessions().secrets);
+  const { cookieAge, cookiePath, cookieSecure } = sessions().settings;
+  (await cookies()).set(SIGNED_IN_HINT, "1", { httpOnly: true, sameSite: "lax", path: cookiePath, secure: cookieSecure, maxAge: cookieAge });
+}
+
+/** After a sign-out in this browser: the navigation stops checking. */
+export async function forgetSignInHint(): Promise<void> {
+  const { cookiePath, cookieSecure } = sessions().settings;
+  (await cookies()).set(SIGNED_IN_HINT, "", { httpOnly: true, sameSite: "lax", path: cookiePath, secure: cookieSecure, maxAge: 0 });
 }
 
 /** Says "Please sign in to see your account." and goes on to the login page (app/login/required/route.ts). */

@@ -22,7 +22,7 @@ export function storeRecentlyFailed(): boolean {
 /** SQLite's primary result codes that mean the storage itself is failing, not the statement. */
 const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY|FULL|NOMEM|PROTOCOL)/;
 /** Network failures (Node and undici codes) and libSQL's remote-protocol ones. */
-const UNAVAILABLE_NETWORK = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_|HRANA_|SERVER_ERROR$|CLIENT_CLOSED$)/;
+const UNAVAILABLE_NETWORK = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_|HRANA_|SERVER_ERROR$|CLIENT_CLOSED$|REDIS_UNAVAILABLE$)/;
 
 /** Whether an error (or one of its causes) says the storage cannot be reached or used. */
 export function isUnavailability(error: unknown): boolean {

@@ -173,7 +173,7 @@ export class LibsqlStore implements SessionStore {
     try {
       const data: unknown = JSON.parse(row.data);
       if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not an object");
-      return { state: "live", data: data as Record<string, JsonValue>, createdAt: row.createdAt, refreshedAt: row.updatedAt };
+      return { state: "live", data: data as Record<string, JsonValue>, createdAt: row.createdAt, refreshedAt: row.updatedAt, expiresAt: row.expiresAt };
     } catch {
       securityEvent("corrupt session data", { keyHash: hashKey(key).slice(0, 8) });
       return { state: "missing" };

@@ -73,7 +73,7 @@ export class MemoryStore implements SessionStore {
     if (!entry) return { state: "missing" };
     if (entry.endedAt !== null) return { state: "ended" };
     if (entry.expiresAt <= Date.now()) return { state: "missing" };
-    return { state: "live", data: parse(entry.data), createdAt: entry.createdAt, refreshedAt: entry.updatedAt };
+    return { state: "live", data: parse(entry.data), createdAt: entry.createdAt, refreshedAt: entry.updatedAt, expiresAt: entry.expiresAt };
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
