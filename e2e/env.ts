@@ -15,15 +15,24 @@ export const DATA_DIR = process.env.E2E_DATA_DIR;
 /** Servers listen from E2E_PORT_BASE up (default 3201), so parallel runs can keep apart. */
 const PORT_BASE = Number(process.env.E2E_PORT_BASE || 3201);
 
+/** The Redis the `cache` engine's server uses (npm test starts one and sets it). */
+export const REDIS_URL = process.env.E2E_REDIS_URL;
+
 const ALL_SERVERS = {
   db: { port: PORT_BASE, env: { SESSION_ENGINE: "db" } },
   cookie: { port: PORT_BASE + 1, env: { SESSION_ENGINE: "cookie" } },
+  cache: { port: PORT_BASE + 2, env: { SESSION_ENGINE: "cache", REDIS_URL: REDIS_URL ?? "" } },
 } as const;
 
 export type EngineName = keyof typeof ALL_SERVERS;
 
-/** The engines to test, one server each (E2E_ENGINES=db,cookie). */
-const ENGINES = (process.env.E2E_ENGINES || "db,cookie").split(",") as EngineName[];
+/** Engines whose sessions live on the server: a copied cookie can be revoked, devices listed. */
+export function isServerSide(engine: EngineName): boolean {
+  return engine !== "cookie";
+}
+
+/** The engines to test, one server each (E2E_ENGINES=db,cookie,cache; cache when npm test started a Redis). */
+const ENGINES = (process.env.E2E_ENGINES || (REDIS_URL ? "db,cookie,cache" : "db,cookie")).split(",") as EngineName[];
 export const SERVERS: Partial<typeof ALL_SERVERS> = Object.fromEntries(ENGINES.map((e) => [e, ALL_SERVERS[e]]));
 
 export function databaseFile(engine: EngineName): string {

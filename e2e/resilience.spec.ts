@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { COOKIE_NAME, DATA_DIR } from "./env";
 import { expect, test } from "./fixtures";
+import { startRedis, type RedisProcess } from "../test/redis-servers";
 import { freePort, pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
 
 test.describe.configure({ mode: "serial" });
@@ -27,52 +28,95 @@ async function items(server: TestServer, cookie: string): Promise<Record<string,
   return (await (await api(server, cookie, "GET")).json()).items;
 }
 
-test("two servers on one database file: concurrent increments and set/delete lose nothing", async () => {
-  const first = await startServer();
-  const second = await startServer({ dbFile: first.dbFile });
-  try {
-    const cookie = await newSession(first, { set: { start: true } });
-    const increments = 10_000 * SCALE;
-    const writes = 1_000 * SCALE;
-    const servers = [first, second];
-    const statuses = await pool(increments + writes, 32, async (i) => {
-      const server = servers[i % 2];
-      if (i < increments) return (await api(server, cookie, "POST", "/api/session/increment", { key: "count" })).status;
-      const j = i - increments;
-      // Keys set and then, for the odd ones, deleted again: each request changes its own keys only.
-      const response = await api(server, cookie, "PATCH", "/api/session", { set: { [`k${j}`]: j } });
-      if (j % 2 === 1) await api(servers[(i + 1) % 2], cookie, "PATCH", "/api/session", { delete: [`k${j}`] });
-      return response.status;
-    });
-    const data = await items(first, cookie);
-    const kept = Object.keys(data).filter((k) => k.startsWith("k"));
-    console.log(`# two servers: ${increments} increments sent, ${data.count} counted; ${writes} keys set, ${kept.length} kept (${writes / 2} expected)`);
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(data.count).toBe(increments);
-    expect(data.start).toBe(true);
-    expect(kept.length).toBe(writes / 2);
-    expect([...first.logs, ...second.logs].filter((l) => /SQLITE_BUSY|database is locked/.test(l))).toEqual([]);
-  } finally {
-    await Promise.all([first.stop(), second.stop()]);
-  }
+let redis: RedisProcess;
+test.beforeAll(async () => {
+  redis = await startRedis();
+});
+test.afterAll(async () => {
+  await redis.stop();
 });
 
-test("sign-out racing requests of the same session: the signed-out session stays dead", async () => {
-  const first = await startServer();
-  const second = await startServer({ dbFile: first.dbFile });
-  try {
-    for (let round = 0; round < 10; round++) {
-      const cookie = await newSession(first, { set: { user_id: 123, username: "john_doe" } });
-      const racers = Array.from({ length: 20 }, (_, i) =>
-        i % 2 ? api(second, cookie, "PATCH", "/api/session", { set: { [`cart${i}`]: i } }) : api(first, cookie, "POST", "/api/session/increment", { key: "n" }),
-      );
-      const [signOut, ...others] = await Promise.all([api(first, cookie, "DELETE"), ...racers]);
-      expect(signOut.status).toBe(204);
-      expect(others.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
-      expect(await items(second, cookie), `round ${round}`).toEqual({});
+/** Where two servers share their sessions: one libSQL file (db), or one Redis (cache). */
+const SHARED = [
+  { name: "one database file", env: () => ({}) },
+  { name: "one Redis (cache engine)", env: () => ({ SESSION_ENGINE: "cache", REDIS_URL: redis.url }) },
+];
+
+for (const shared of SHARED) {
+  test(`two servers on ${shared.name}: concurrent increments and set/delete lose nothing`, async () => {
+    const first = await startServer({ env: shared.env() });
+    const second = await startServer({ dbFile: first.dbFile, env: shared.env() });
+    try {
+      const cookie = await newSession(first, { set: { start: true } });
+      const increments = 10_000 * SCALE;
+      const writes = 1_000 * SCALE;
+      const servers = [first, second];
+      const statuses = await pool(increments + writes, 32, async (i) => {
+        const server = servers[i % 2];
+        if (i < increments) return (await api(server, cookie, "POST", "/api/session/increment", { key: "count" })).status;
+        const j = i - increments;
+        // Keys set and then, for the odd ones, deleted again: each request changes its own keys only.
+        const response = await api(server, cookie, "PATCH", "/api/session", { set: { [`k${j}`]: j } });
+        if (j % 2 === 1) await api(servers[(i + 1) % 2], cookie, "PATCH", "/api/session", { delete: [`k${j}`] });
+        return response.status;
+      });
+      const data = await items(first, cookie);
+      const kept = Object.keys(data).filter((k) => k.startsWith("k"));
+      console.log(`# two servers on ${shared.name}: ${increments} increments sent, ${data.count} counted; ${writes} keys set, ${kept.length} kept (${writes / 2} expected)`);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      expect(data.count).toBe(increments);
+      expect(data.start).toBe(true);
+      expect(kept.length).toBe(writes / 2);
+      expect([...first.logs, ...second.logs].filter((l) => /SQLITE_BUSY|database is locked/.test(l))).toEqual([]);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
     }
+  });
+
+  test(`sign-out racing requests of the same session on ${shared.name}: the signed-out session stays dead`, async () => {
+    const first = await startServer({ env: shared.env() });
+    const second = await startServer({ dbFile: first.dbFile, env: shared.env() });
+    try {
+      for (let round = 0; round < 10; round++) {
+        const cookie = await newSession(first, { set: { user_id: 123, username: "john_doe" } });
+        const racers = Array.from({ length: 20 }, (_, i) =>
+          i % 2 ? api(second, cookie, "PATCH", "/api/session", { set: { [`cart${i}`]: i } }) : api(first, cookie, "POST", "/api/session/increment", { key: "n" }),
+        );
+        const [signOut, ...others] = await Promise.all([api(first, cookie, "DELETE"), ...racers]);
+        expect(signOut.status).toBe(204);
+        expect(others.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+        expect(await items(second, cookie), `round ${round}`).toEqual({});
+      }
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+}
+
+test("cache engine, Redis killed: pages and routes answer 503, and recover by themselves when Redis returns", async () => {
+  const own = await startRedis();
+  const server = await startServer({ env: { SESSION_ENGINE: "cache", REDIS_URL: own.url } });
+  try {
+    const cookie = await newSession(server, { set: { a: 1 } });
+    expect(await items(server, cookie)).toEqual({ a: 1 });
+    await own.kill();
+    const page = await fetch(`${server.baseURL}/library`, { headers: { cookie } });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain("Session storage is unavailable");
+    expect((await api(server, cookie, "PATCH", "/api/session", { set: { b: 2 } })).status).toBe(503);
+    expect((await fetch(`${server.baseURL}/`)).status, "a page that needs no storage still answers").toBe(200);
+    await own.restart(); // empty: nothing was saved, as after losing a cache
+    const back = Date.now();
+    let status = 0;
+    while (Date.now() - back < 15_000 && (status = (await fetch(`${server.baseURL}/library`, { headers: { cookie } })).status) !== 200) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`# Redis restarted: /library answered 200 again after ${Date.now() - back} ms`);
+    expect(status).toBe(200);
+    expect(server.logs.filter((l) => l.includes("storage unavailable")).length, "the outage logged once").toBe(1);
   } finally {
-    await Promise.all([first.stop(), second.stop()]);
+    await server.stop();
+    await own.stop();
   }
 });
 

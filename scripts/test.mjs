@@ -52,8 +52,25 @@ const unit = await runCounted("unit tests (node:test, real libSQL files)", proce
 
 console.log("\n=== next build (once for the whole run) ===");
 const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, stdio: "inherit" });
+/** A redis-server of the run's own for the `cache` engine's Playwright project, on a free port. */
+async function startRedis() {
+  const { createServer } = await import("node:net");
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const redisServer = env.REDIS_SERVER_PATH || "/usr/bin/redis-server";
+  const child = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  process.on("exit", () => child.kill("SIGKILL"));
+  await new Promise((r) => setTimeout(r, 300));
+  return `redis://127.0.0.1:${port}`;
+}
+
 let e2e = [0, 1];
 if (build.status === 0) {
+  env.E2E_REDIS_URL ||= await startRedis();
   e2e = await runCounted("end-to-end tests (Playwright, Chromium, next start)", process.execPath, ["node_modules/@playwright/test/cli.js", "test"], (out) => [
     number(out, /(\d+) passed/),
     number(out, /(\d+) failed/) + number(out, /(\d+) flaky/),
