@@ -104,6 +104,7 @@ test("cache engine, Redis killed: pages and routes answer 503, and recover by th
     expect(page.status).toBe(503);
     expect(await page.text()).toContain("Session storage is unavailable");
     expect((await api(server, cookie, "PATCH", "/api/session", { set: { b: 2 } })).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 2100)); // past the back-off
     expect((await fetch(`${server.baseURL}/`)).status, "a page that needs no storage still answers").toBe(200);
     await own.restart(); // empty: nothing was saved, as after losing a cache
     const back = Date.now();
@@ -113,7 +114,8 @@ test("cache engine, Redis killed: pages and routes answer 503, and recover by th
     }
     console.log(`# Redis restarted: /library answered 200 again after ${Date.now() - back} ms`);
     expect(status).toBe(200);
-    expect(server.logs.filter((l) => l.includes("storage unavailable")).length, "the outage logged once").toBe(1);
+    expect(server.logs.filter((l) => l.includes("[session] storage unavailable")).length, "the outage logged once").toBe(1);
+    expect(server.logs.filter((l) => l.includes("[session] storage available again")).length, "and its end once").toBe(1);
   } finally {
     await server.stop();
     await own.stop();

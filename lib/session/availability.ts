@@ -13,10 +13,20 @@ import type { SessionStore } from "./types";
  * One per process (process-state.ts): the proxy and the pages are separate bundles.
  */
 const BACKOFF_MS = 2000;
-const state = processState().storeHealth;
 
-export function storeRecentlyFailed(): boolean {
-  return Date.now() - state.failedAt < BACKOFF_MS;
+/**
+ * What a breaker guards: the session store, or the app's own queries on a
+ * page (pageStorage). Apart, so that with sessions in Redis and the catalogue
+ * in libSQL one's answers say nothing about the other's health.
+ */
+export type Guarded = "session store" | "page storage";
+
+function health(guarded: Guarded) {
+  return (processState().storeHealth[guarded] ??= { failedAt: 0, trippedAt: 0 });
+}
+
+export function storeRecentlyFailed(guarded: Guarded = "session store"): boolean {
+  return Date.now() - health(guarded).failedAt < BACKOFF_MS;
 }
 
 /** SQLite's primary result codes that mean the storage itself is failing, not the statement. */
@@ -45,19 +55,22 @@ function describe(error: unknown): string {
 }
 
 /** Runs a storage call: an unavailability trips the breaker (logged once per trip); anything else passes through. */
-export async function guardStorage<T>(call: Promise<T>): Promise<T> {
+export async function guardStorage<T>(call: Promise<T>, guarded: Guarded = "session store"): Promise<T> {
+  const state = health(guarded);
+  const what = guarded === "session store" ? "storage" : guarded;
   try {
     const result = await call;
     if (state.trippedAt) {
-      console.error(`[session] storage available again after ${Date.now() - state.trippedAt} ms`);
+      console.error(`[session] ${what} available again after ${Date.now() - state.trippedAt} ms`);
       state.trippedAt = 0;
     }
     state.failedAt = 0;
     return result;
   } catch (error) {
     if (error instanceof SessionStoreUnavailableError || !isUnavailability(error)) throw error;
-    if (!storeRecentlyFailed()) {
-      console.error(`[session] storage unavailable: pages answer 503 for ${BACKOFF_MS} ms, then retry. Cause: ${describe(error)}`);
+    // One line per outage, however many back-offs it lasts; recovery says how long it was.
+    if (!state.trippedAt) {
+      console.error(`[session] ${what} unavailable: pages answer 503 in ${BACKOFF_MS} ms back-offs until it returns. Cause: ${describe(error)}`);
     }
     state.failedAt = Date.now();
     state.trippedAt ||= state.failedAt;

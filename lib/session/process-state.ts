@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
  * a bounded cache, correct in any number of copies).
  */
 interface ProcessState {
-  /** The circuit breaker (availability.ts): when storage last failed, and when the current outage began. */
-  storeHealth: { failedAt: number; trippedAt: number };
+  /** The circuit breakers (availability.ts), by what they guard: when it last failed, and when the current outage began. */
+  storeHealth: Record<string, { failedAt: number; trippedAt: number }>;
   /** Signs what the proxy hands the render in request headers (forwarded-messages.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
 }
@@ -19,6 +19,6 @@ const KEY = "__djangoGradeSessions";
 
 export function processState(): ProcessState {
   const holder = globalThis as typeof globalThis & { [KEY]?: ProcessState };
-  holder[KEY] ??= { storeHealth: { failedAt: 0, trippedAt: 0 }, forwardingSecret: randomBytes(32) };
+  holder[KEY] ??= { storeHealth: {}, forwardingSecret: randomBytes(32) };
   return holder[KEY];
 }

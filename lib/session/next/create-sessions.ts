@@ -171,7 +171,7 @@ export function createSessions(config: SessionsConfig) {
   /** Any storage call a page makes (the session's, or its own queries): a failure answers 503. */
   async function pageStorage<T>(call: Promise<T>): Promise<T> {
     try {
-      return await guardStorage(call);
+      return await guardStorage(call, "page storage");
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError) redirectToUnavailable(await headers());
       throw error;
