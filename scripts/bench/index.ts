@@ -82,12 +82,13 @@ async function httpFigures(): Promise<void> {
   const cluster = await startServer(4102, tempDbFile("cluster"), 2);
   try {
     const cookie = { cookie: await sessionCookie(single.url) };
-    // The control is a page without a session: no cookie (the layout then reads no session either).
-    const overhead = await interleave(single.url, ["/bench/library", "/library"], [{}, cookie], plan.interleaved);
+    // Both with the same browser's cookies: the control reads no session (and the layout reads none
+    // for a browser that never signed in), so the ratio is what the session adds to a request.
+    const overhead = await interleave(single.url, ["/bench/library", "/library"], [cookie, cookie], plan.interleaved);
     report({ name: "session-overhead", value: fmt(overhead.ratio, 3), goal: "≥ 0.95", met: overhead.ratio >= 0.95 });
     notes.push(comparisonNote("session-overhead", overhead, "the page without a session (/bench/library)", "/library with a session"));
     // The instrument's own resolution: the same method with the control page on both sides.
-    const noise = await interleave(single.url, ["/bench/library", "/bench/library"], [{}, {}], plan.interleaved / 2);
+    const noise = await interleave(single.url, ["/bench/library", "/bench/library"], [cookie, cookie], plan.interleaved / 2);
     report({ name: "noise-floor", value: fmt(noise.ratio, 3), goal: "(control ÷ itself, same method: how far from 1 noise alone moves a ratio)" });
 
     const library = { url: `${single.url}/library`, headers: cookie };
