@@ -192,7 +192,9 @@ test(`hostile-input campaign: ${Object.values(ENTRIES).reduce((a, b) => a + b, 0
         const res = await send(base, req);
         const unavailable = saysUnavailable(res);
         // 5xx, no answer and the breaker's answers are counted on their own: check the rest against the contract.
-        const problem = res.status === 0 || res.status >= 500 || unavailable ? null : (headerLimitProblem(req, res) ?? input.check?.(res, ctx) ?? null);
+        // headerLimitProblem: undefined when it does not apply, null for a right 431 (not `??`: that would check a right 431 again).
+        const limit = headerLimitProblem(req, res);
+        const problem = res.status === 0 || res.status >= 500 || unavailable ? null : limit !== undefined ? limit : (input.check?.(res, ctx) ?? null);
         return { entry: input.entry, what, status: res.status, problem, error: res.error, unavailable };
       } catch (error) {
         return { entry: input.entry, what, status: -1, problem: null, error: `the test could not send it: ${(error as Error).message}`, unavailable: false };
