@@ -1,8 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { ACCOUNT_PATH, forgetSignInHint, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
-import { signOut } from "@/lib/auth/sign-in";
+import { ACCOUNT_PATH, LOGIN_PATH, requireUser, signOutCurrentSession } from "@/lib/auth/current-user";
 import { addMessage, getSession } from "@/lib/sessions";
 import { DEVICES_PATH } from "./paths";
 
@@ -11,26 +10,24 @@ function signedOutOthers(count: number): string {
   return `Signed out ${count} other ${count === 1 ? "device" : "devices"}.`;
 }
 
-/** Django's logout view: the session is flushed; the message lives in the fresh one. */
-export async function signOutAction(): Promise<void> {
-  const session = await getSession();
-  await signOut(session);
-  await forgetSignInHint();
-  await addMessage(session, "info", "You have been signed out.");
+/** Signs this browser out, says so in the fresh session, and goes to the login page. */
+async function signedOutToLogin(message: string): Promise<never> {
+  const session = await signOutCurrentSession();
+  await addMessage(session, "info", message);
   await session.save();
   redirect(LOGIN_PATH);
+}
+
+/** Django's logout view: the session is flushed; the message lives in the fresh one. */
+export async function signOutAction(): Promise<void> {
+  await signedOutToLogin("You have been signed out.");
 }
 
 /** Every session of the user ends, this one included. */
 export async function signOutEverywhereAction(): Promise<void> {
   const user = await requireUser(ACCOUNT_PATH);
-  const session = await getSession();
-  const others = await session.endOtherUserSessions(user.id);
-  await signOut(session);
-  await forgetSignInHint();
-  await addMessage(session, "info", `You have been signed out on every device (this one and ${others} other${others === 1 ? "" : "s"}).`);
-  await session.save();
-  redirect(LOGIN_PATH);
+  const others = await (await getSession()).endOtherUserSessions(user.id);
+  await signedOutToLogin(`You have been signed out on every device (this one and ${others} other${others === 1 ? "" : "s"}).`);
 }
 
 /** A device row's id as the devices page lists it (a prefix of the session's key hash, never the key). */

@@ -2,9 +2,9 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "../db/client";
-import { localPath } from "../session";
+import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, localPath, type Session } from "../session";
 import { getSession, sessions } from "../sessions";
-import { signedInUser, signIn } from "./sign-in";
+import { signedInUser, signIn, signOut } from "./sign-in";
 import type { User } from "./users";
 
 export const LOGIN_PATH = "/login";
@@ -29,17 +29,23 @@ export async function navigationUser(): Promise<User | null> {
   return (await cookies()).has(SIGNED_IN_HINT) ? currentUser() : null;
 }
 
-/** Signs the user into this request's session (a server action). */
+/** Signs the user into this request's session (a server action), and sets the navigation's hint. */
 export async function signInCurrentSession(user: User): Promise<void> {
   await signIn(await getSession(), user, db(), sessions().secrets);
-  const { cookieAge, cookiePath, cookieSecure } = sessions().settings;
-  (await cookies()).set(SIGNED_IN_HINT, "1", { httpOnly: true, sameSite: "lax", path: cookiePath, secure: cookieSecure, maxAge: cookieAge });
+  const { settings } = sessions();
+  (await cookies()).set(SIGNED_IN_HINT, "1", cookieAttributes(settings, defaultMaxAge(settings)));
 }
 
-/** After a sign-out in this browser: the navigation stops checking. */
-export async function forgetSignInHint(): Promise<void> {
-  const { cookiePath, cookieSecure } = sessions().settings;
-  (await cookies()).set(SIGNED_IN_HINT, "", { httpOnly: true, sameSite: "lax", path: cookiePath, secure: cookieSecure, maxAge: 0 });
+/**
+ * Django's logout() for this request (a server action): the session is
+ * flushed and the navigation's hint deleted. The session object carries on
+ * as a fresh one (for a message), to be saved by the caller.
+ */
+export async function signOutCurrentSession(): Promise<Session> {
+  const session = await getSession();
+  await signOut(session);
+  (await cookies()).set(SIGNED_IN_HINT, "", deletingCookieAttributes(sessions().settings));
+  return session;
 }
 
 /** Says "Please sign in to see your account." and goes on to the login page (app/login/required/route.ts). */

@@ -29,7 +29,7 @@ export {
 export { assertValidKey, assertReservedKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
 export { readSettings, ImproperlyConfigured, type SessionSettings, type SameSite } from "./settings";
 export { parseSecrets, type SecretList } from "./secret";
-export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes, type CookieAttributes } from "./cookie";
+export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./cookie";
 export { hashKey, newSessionKey } from "./keys";
 export { localPath } from "./local-path";
 export { networkOf } from "./network";

@@ -43,8 +43,8 @@ function isUnreachable(error: unknown): boolean {
     error instanceof SocketTimeoutError ||
     error instanceof ReconnectStrategyError ||
     error instanceof RootNodesUnavailableError ||
-    (error instanceof ErrorReply && UNAVAILABLE_REPLY.test(error.message)) ||
-    (error instanceof Error && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)/.test(String((error as { code?: unknown }).code ?? "")))
+    (error instanceof ErrorReply && UNAVAILABLE_REPLY.test(error.message))
+    // A socket error with a network code (ECONNREFUSED…) passes through as it is: isUnavailability reads its code.
   );
 }
 
