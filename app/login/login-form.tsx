@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { CredentialsForm } from "../credentials-form";
 import { signInAction } from "./actions";
 import { INITIAL_LOGIN_STATE } from "./state";
 
@@ -8,24 +9,16 @@ import { INITIAL_LOGIN_STATE } from "./state";
 export function LoginForm({ next }: { next: string | null }) {
   const [state, formAction, pending] = useActionState(signInAction, INITIAL_LOGIN_STATE);
   return (
-    <>
-      <form action={formAction} className="credentials-form">
-        {next && <input type="hidden" name="next" value={next} />}
-        <label>
-          Username
-          <input name="username" autoComplete="username" required defaultValue={state.username} />
-        </label>
-        <label>
-          Password
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        <button type="submit" disabled={pending}>
-          Sign in
-        </button>
-      </form>
-      <p className="error" aria-live="polite">
-        {state.error}
-      </p>
-    </>
+    <CredentialsForm action={formAction} pending={pending} submit="Sign in" error={state.error}>
+      {next && <input type="hidden" name="next" value={next} />}
+      <label>
+        Username
+        <input name="username" autoComplete="username" required defaultValue={state.username} />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+    </CredentialsForm>
   );
 }

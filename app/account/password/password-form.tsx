@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { CredentialsForm } from "../../credentials-form";
 import { changePasswordAction } from "./actions";
 import { INITIAL_PASSWORD_STATE } from "./state";
 
@@ -8,23 +9,15 @@ import { INITIAL_PASSWORD_STATE } from "./state";
 export function PasswordForm() {
   const [state, formAction, pending] = useActionState(changePasswordAction, INITIAL_PASSWORD_STATE);
   return (
-    <>
-      <form action={formAction} className="credentials-form">
-        <label>
-          Current password
-          <input name="current" type="password" autoComplete="current-password" required />
-        </label>
-        <label>
-          New password
-          <input name="new" type="password" autoComplete="new-password" required minLength={8} />
-        </label>
-        <button type="submit" disabled={pending}>
-          Change password
-        </button>
-      </form>
-      <p className="error" aria-live="polite">
-        {state.error}
-      </p>
-    </>
+    <CredentialsForm action={formAction} pending={pending} submit="Change password" error={state.error}>
+      <label>
+        Current password
+        <input name="current" type="password" autoComplete="current-password" required />
+      </label>
+      <label>
+        New password
+        <input name="new" type="password" autoComplete="new-password" required minLength={8} />
+      </label>
+    </CredentialsForm>
   );
 }
