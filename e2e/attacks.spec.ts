@@ -7,9 +7,9 @@ import { createServer, type Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Browser, BrowserContext } from "@playwright/test";
 import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
-import { expect, sessionCookie, test } from "./fixtures";
+import { expect, sessionCookie, signIn, test } from "./fixtures";
 import { freePort, pool, startServer, type TestServer } from "./server";
 import {
   Client,
@@ -51,13 +51,6 @@ function outageLines(server: TestServer, since = 0): string[] {
 }
 
 /** Signs a browser context in through the login form (JavaScript on). */
-async function signInWithBrowser(page: Page, loginPath = "/login"): Promise<void> {
-  await page.goto(loginPath);
-  await page.getByLabel("Username").fill(USERNAME);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 async function newContext(browser: Browser, baseURL: string, options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
   return browser.newContext({ baseURL, ...options });
 }
@@ -670,7 +663,7 @@ test.describe("attacks from a browser (servers of their own)", () => {
     await withServer(async (server) => {
       const victim = await newContext(browser, server.baseURL);
       const page = await victim.newPage();
-      await signInWithBrowser(page);
+      await signIn(page);
       await expect(page.getByText(SIGNED_IN)).toBeVisible();
       const cookie = (await sessionCookie(victim))!.value;
       const before = (await (await page.request.get("/api/session")).json()).items;
@@ -765,7 +758,7 @@ test.describe("attacks through the browser (the project's server)", () => {
       const page = await context.newPage();
       const serverErrors: string[] = [];
       page.on("response", (r) => void (r.status() >= 500 && serverErrors.push(`${r.status()} ${r.url()}`)));
-      await signInWithBrowser(page, `/login?next=${encodeURIComponent(next)}`);
+      await signIn(page, { path: `/login?next=${encodeURIComponent(next)}` });
       const settled = () => offSite.length > 0 || (page.url().startsWith(`${baseURL}/`) && new URL(page.url()).pathname !== "/login");
       await expect.poll(() => (settled() ? "settled" : `waiting at ${page.url()}`), { message: `next=${next}` }).toBe("settled");
       expect(offSite, `next=${next}: the browser tried to leave the site`).toEqual([]);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { COOKIE_NAME, isServerSide } from "./env";
-import { expect, sessionCookie, sessionRow, test } from "./fixtures";
+import { expect, sessionCookie, sessionRow, signIn, test } from "./fixtures";
 
 const USERNAME = "john_doe";
 const PASSWORD = "django-sessions";
@@ -12,13 +12,6 @@ const SIGNED_IN = "Signed in as john_doe (user 123)";
 const FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const SAFARI_ON_MACOS =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
-
-async function signIn(page: Page, password = PASSWORD, path = "/login"): Promise<void> {
-  await page.goto(path);
-  await page.getByLabel("Username").fill(USERNAME);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 async function cookieValue(context: BrowserContext): Promise<string> {
   const cookie = await sessionCookie(context);
@@ -88,7 +81,7 @@ test.describe("login", () => {
   test("works without JavaScript", async ({ browser, baseURL }) => {
     const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "wrong-password");
+    await signIn(page, { password: "wrong-password" });
     await expect(page.getByText("Invalid username or password")).toBeVisible();
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();

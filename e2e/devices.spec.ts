@@ -1,7 +1,7 @@
 // /account/devices: sign out one chosen device, then the rest; on a server of its own, so the list
 // holds only this test's browsers.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, signIn, test } from "./fixtures";
 import { startServer, type TestServer } from "./server";
 
 test.skip(({ engine }) => engine !== "db", "only server-side sessions can be listed: runs once, in the db project");
@@ -17,10 +17,7 @@ const AGENTS = {
 async function signedIn(browser: Browser, server: TestServer, userAgent: string, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: server.baseURL, userAgent, javaScriptEnabled });
   const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Username").fill("john_doe");
-  await page.getByLabel("Password").fill("django-sessions");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page);
   await expect(page.getByText(SIGNED_IN)).toBeVisible();
   return { context, page };
 }

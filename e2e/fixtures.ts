@@ -1,5 +1,5 @@
 import { createClient } from "@libsql/client";
-import { test as base, expect, type BrowserContext } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import { hashKey, keyFromCookie } from "../lib/session";
 import { COOKIE_NAME, databaseFile, TEST_SECRET, type EngineName } from "./env";
 
@@ -22,6 +22,17 @@ export async function sessionRow(engine: EngineName, cookieValue: string): Promi
   } finally {
     client.close();
   }
+}
+
+/** The seeded demo user. */
+export const DEMO_USER = { username: "john_doe", password: "django-sessions" } as const;
+
+/** Fills and submits the login form as a person would; the caller waits for what it expects next. */
+export async function signIn(page: Page, { password = DEMO_USER.password, path = "/login" }: { password?: string; path?: string } = {}): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel("Username").fill(DEMO_USER.username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 export async function sessionCookie(context: BrowserContext) {

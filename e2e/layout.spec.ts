@@ -2,7 +2,7 @@
 // navigation stays one row, every page has its own title; and without JavaScript every page shows
 // the same text as with it. Screenshots land in test-results/ for a person to look at.
 import type { Browser, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, signIn, test } from "./fixtures";
 
 const VIEWPORTS = [
   { width: 1280, height: 800 },
@@ -23,11 +23,8 @@ const PAGES: [path: string, title: string][] = [
   ["/account/devices", "Your devices · Django-grade sessions"],
 ];
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill("john_doe");
-  await page.getByLabel("Password").fill("django-sessions");
-  await page.getByRole("button", { name: "Sign in" }).click();
+async function signedIn(page: Page): Promise<void> {
+  await signIn(page);
   await expect(page).toHaveURL(/\/account$/);
 }
 
@@ -36,7 +33,7 @@ async function tour(browser: Browser, baseURL: string | undefined, options: { ja
   const context = await browser.newContext({ baseURL, javaScriptEnabled: options.javaScriptEnabled, viewport: { width: options.width, height: options.height } });
   const page = await context.newPage();
   for (const [path, title] of PAGES) {
-    if (path === "/account") await signIn(page);
+    if (path === "/account") await signedIn(page);
     await page.goto(path);
     await check(page, path, title);
   }
@@ -71,7 +68,7 @@ test("navigation names the current page and shows Sign in, or the signed-in user
   await expect(nav.getByRole("link", { name: "PC builder" })).not.toHaveAttribute("aria-current", /.*/);
   await expect(nav.getByRole("link", { name: "Sign in" })).toBeVisible();
   await expect(nav.getByRole("link", { name: /Login|Account/ })).toHaveCount(0);
-  await signIn(page);
+  await signedIn(page);
   await expect(nav.getByRole("link", { name: "Account: john_doe" })).toHaveAttribute("aria-current", "page");
   await expect(nav.getByRole("link", { name: "Sign in" })).toHaveCount(0);
 });

@@ -2,17 +2,10 @@
 // on and off, and two concurrent actions keep both.
 import type { Browser, Page } from "@playwright/test";
 import { hiddenFields } from "./html";
-import { expect, test } from "./fixtures";
+import { expect, signIn, test } from "./fixtures";
 
 const SIGNED_IN = "Signed in as john_doe (user 123)";
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill("john_doe");
-  await page.getByLabel("Password").fill("django-sessions");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(SIGNED_IN)).toBeVisible();
-}
 
 async function newPage(browser: Browser, baseURL: string | undefined, javaScriptEnabled: boolean): Promise<Page> {
   const context = await browser.newContext({ baseURL, javaScriptEnabled });
@@ -54,6 +47,7 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(messages(page)).toHaveCount(0);
 
     await signIn(page);
+    await expect(page.getByText(SIGNED_IN)).toBeVisible();
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole("status")).toHaveText("Welcome back, john_doe.");
     await page.reload();

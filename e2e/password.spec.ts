@@ -2,7 +2,7 @@
 // own: it changes john_doe's password, which the shared servers' other tests sign in with.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { COOKIE_NAME } from "./env";
-import { expect, sessionCookie, test } from "./fixtures";
+import { expect, sessionCookie, signIn, test } from "./fixtures";
 import { startServer, type TestServer } from "./server";
 
 test.skip(({ engine }) => engine !== "db", "starts its own server (the password change is server-side state): runs once, in the db project");
@@ -13,17 +13,10 @@ const OLD_PASSWORD = "django-sessions";
 const NEW_PASSWORD = "a much better passphrase";
 const SIGNED_IN = "Signed in as john_doe (user 123)";
 
-async function signIn(page: Page, password: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(USERNAME);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 async function signedInBrowser(browser: Browser, server: TestServer, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: server.baseURL, javaScriptEnabled });
   const page = await context.newPage();
-  await signIn(page, OLD_PASSWORD);
+  await signIn(page, { password: OLD_PASSWORD });
   await expect(page.getByText(SIGNED_IN)).toBeVisible();
   return { context, page };
 }
@@ -70,9 +63,9 @@ test("changing the password ends every other session and keeps this one signed i
     // The old password no longer signs in; the new one does.
     const fresh = await browser.newContext({ baseURL: server.baseURL });
     const freshPage = await fresh.newPage();
-    await signIn(freshPage, OLD_PASSWORD);
+    await signIn(freshPage, { password: OLD_PASSWORD });
     await expect(freshPage.getByText("Invalid username or password")).toBeVisible();
-    await signIn(freshPage, NEW_PASSWORD);
+    await signIn(freshPage, { password: NEW_PASSWORD });
     await expect(freshPage.getByText(SIGNED_IN)).toBeVisible();
     await Promise.all([here.context.close(), elsewhere.context.close(), replay.close(), fresh.close()]);
   } finally {
