@@ -40,6 +40,7 @@ test.afterAll(async () => {
 const SHARED = [
   { name: "one database file", env: () => ({}) },
   { name: "one Redis (cache engine)", env: () => ({ SESSION_ENGINE: "cache", REDIS_URL: redis.url }) },
+  { name: "one database file behind one Redis (cached_db engine)", env: () => ({ SESSION_ENGINE: "cached_db", REDIS_URL: redis.url }) },
 ];
 
 for (const shared of SHARED) {
@@ -116,6 +117,38 @@ test("cache engine, Redis killed: pages and routes answer 503, and recover by th
     expect(status).toBe(200);
     expect(server.logs.filter((l) => l.includes("[session] storage unavailable")).length, "the outage logged once").toBe(1);
     expect(server.logs.filter((l) => l.includes("[session] storage available again")).length, "and its end once").toBe(1);
+  } finally {
+    await server.stop();
+    await own.stop();
+  }
+});
+
+test("cached_db engine, Redis killed: every page keeps answering from libSQL, logged once; the cache is used again when Redis returns", async () => {
+  const own = await startRedis();
+  const server = await startServer({ env: { SESSION_ENGINE: "cached_db", REDIS_URL: own.url } });
+  try {
+    const cookie = await newSession(server, { set: { a: 1 } });
+    expect(await items(server, cookie)).toEqual({ a: 1 });
+    await own.kill();
+    for (let i = 0; i < 5; i++) {
+      const page = await fetch(`${server.baseURL}/library`, { headers: { cookie } });
+      expect(page.status, "no 503 for a Redis fault alone").toBe(200);
+      expect(await page.text()).toContain(`You have visited this page ${i + 1} time`);
+    }
+    expect((await api(server, cookie, "PATCH", "/api/session", { set: { b: 2 } })).status).toBe(200);
+    expect(await items(server, cookie)).toMatchObject({ a: 1, b: 2 });
+    await own.restart();
+    const back = Date.now();
+    while (Date.now() - back < 15_000 && !server.logs.some((l) => l.includes("[session] cache available again"))) {
+      expect((await fetch(`${server.baseURL}/library`, { headers: { cookie } })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`# Redis restarted: the cache was used again after ${Date.now() - back} ms`);
+    expect(await items(server, cookie)).toMatchObject({ a: 1, b: 2 });
+    expect(await own.keyCount(), "entries are cached again").toBeGreaterThan(0);
+    expect(server.logs.filter((l) => l.includes("[session] cache unavailable")).length, "the outage logged once").toBe(1);
+    expect(server.logs.filter((l) => l.includes("[session] cache available again")).length, "and its end once").toBe(1);
+    expect(server.logs.filter((l) => l.includes("[session] storage unavailable")), "never counted as a storage outage").toEqual([]);
   } finally {
     await server.stop();
     await own.stop();

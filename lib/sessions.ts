@@ -19,7 +19,7 @@ import {
   ImproperlyConfigured,
 } from "./session";
 import { createSessions } from "./session/next";
-import { openRedis, RedisStore, type RedisTarget } from "./session/redis";
+import { CachedDbStore, openRedis, RedisStore, type RedisTarget } from "./session/redis";
 
 export const GENERATED_SECRET_FILE = "data/session-secret";
 
@@ -67,6 +67,8 @@ const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => Sessi
   db: (secrets) => serverSideEngine(new LibsqlStore(libsqlConnection(db())), secrets),
   cookie: (secrets, cookieName) => cookieEngine(secrets, cookieName),
   cache: (secrets) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection), secrets),
+  cached_db: (secrets) =>
+    serverSideEngine(new CachedDbStore(new LibsqlStore(libsqlConnection(db())), openRedis(redisTarget(process.env)).connection), secrets),
 };
 
 /** Security-relevant moments, one log line each (never a key or cookie value). */

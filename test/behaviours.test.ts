@@ -277,6 +277,7 @@ for (const kind of ENGINES) {
         if (!engine.db) return t.skip("needs the libSQL rows");
         const b = await withData({ x: 1 });
         await engine.db!.$client.execute("UPDATE sessions SET data = 'not json{' WHERE data LIKE '%\"x\":1%'");
+        await engine.forget?.();
         const warn = t.mock.method(console, "warn", () => {});
         const s = await b.request();
         assert.equal(await s.get("x"), undefined);

@@ -1,4 +1,4 @@
-import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, type EngineFixture } from "./harness";
+import { cachedDbEngine, cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -16,4 +16,6 @@ export const ENGINES: EngineKind[] = [
   { name: "memory", serverSide: true, create: () => memoryEngine() },
   { name: "cache (Redis)", serverSide: true, create: () => redisEngine("standalone") },
   { name: "cache (Redis Cluster)", serverSide: true, create: () => redisEngine("cluster") },
+  { name: "cached_db (Redis + libSQL)", serverSide: true, create: () => cachedDbEngine("standalone") },
+  { name: "cached_db (Redis Cluster + libSQL)", serverSide: true, create: () => cachedDbEngine("cluster") },
 ];

@@ -7,7 +7,7 @@ import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { randomBytes } from "node:crypto";
-import { openRedis, RedisStore } from "../lib/session/redis";
+import { CachedDbStore, openRedis, RedisStore, type RedisTarget } from "../lib/session/redis";
 import { startRedis, startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
 import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
@@ -54,6 +54,8 @@ export interface EngineFixture {
   /** Whether data lives server-side, so rows can be looked at and revoked. */
   serverSide: boolean;
   db?: Database;
+  /** Empties a cache in front of the rows (cached_db), after a test changed rows behind the store. */
+  forget?(): Promise<void>;
   /** The store's server expires entries by itself (Redis). */
   expiresByItself?: boolean;
   close?(): unknown;
@@ -68,20 +70,42 @@ export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDat
 let redisServers: { standalone?: Promise<RedisProcess>; cluster?: Promise<RedisCluster> } = {};
 const redisConnections: { close(): Promise<void> }[] = [];
 
+/** A real redis-server (standalone or a three-master cluster), started once per test process. */
+async function redisTarget(topology: "standalone" | "cluster"): Promise<RedisTarget> {
+  return topology === "cluster"
+    ? { clusterNodes: (await (redisServers.cluster ??= startRedisCluster())).addresses }
+    : { url: (await (redisServers.standalone ??= startRedis())).url };
+}
+
 /**
  * The Redis store on a real redis-server (standalone or a three-master cluster), started once per
  * test process; each fixture writes under a prefix of its own.
  */
 export async function redisEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const target =
-    topology === "cluster"
-      ? { clusterNodes: (await (redisServers.cluster ??= startRedisCluster())).addresses }
-      : { url: (await (redisServers.standalone ??= startRedis())).url };
-  const opened = openRedis(target, () => {});
+  const opened = openRedis(await redisTarget(topology), () => {});
   redisConnections.push(opened);
   const prefix = `test-${randomBytes(6).toString("hex")}:`;
   const engine = serverSideEngine(new RedisStore(opened.connection, { prefix }), secrets);
   return { name: `cache (Redis ${topology})`, engine, store: () => engine.open().store, serverSide: true, expiresByItself: true, close: opened.close };
+}
+
+/**
+ * Django's `cached_db` on real servers: a libSQL file of record with a Redis (standalone or cluster)
+ * cache in front. `forget()` empties this fixture's cache, for a test that changed rows behind the store.
+ */
+export async function cachedDbEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
+  const { db } = await tempDatabase();
+  const opened = openRedis(await redisTarget(topology), () => {});
+  redisConnections.push(opened);
+  const prefix = `test-${randomBytes(6).toString("hex")}:`;
+  const cached = new CachedDbStore(new LibsqlStore(libsqlConnection(db)), opened.connection, { prefix });
+  const engine = serverSideEngine(cached, secrets);
+  // Only a key with a row can have an entry (a missing session is never cached).
+  const forget = async () => {
+    const rows = await db.$client.execute("SELECT key_hash FROM sessions");
+    await Promise.all(rows.rows.map(({ key_hash }) => opened.connection.send(`${prefix}${key_hash}`, ["DEL", `${prefix}${key_hash}`])));
+  };
+  return { name: `cached_db (Redis ${topology} + libSQL)`, engine, store: () => engine.open().store, serverSide: true, db, forget, close: opened.close };
 }
 
 /** Closes what redisEngine opened and stops its servers (an after() hook of a file that used them). */

@@ -32,6 +32,8 @@ export interface RedisProcess {
   /** Starts it again on the same port (empty: nothing was saved). */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** How many keys it holds (DBSIZE). */
+  keyCount(): Promise<number>;
 }
 
 async function waitForPing(port: number): Promise<void> {
@@ -58,7 +60,8 @@ async function launch(extra: string[] = [], dir = mkdtempSync(path.join(tmpdir()
       child.kill(signal);
     });
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill: () => exit("SIGKILL"), restart: start, stop: () => exit("SIGTERM") };
+  const keyCount = async () => Number(cli(port, "DBSIZE"));
+  return { port, url: `redis://127.0.0.1:${port}`, kill: () => exit("SIGKILL"), restart: start, stop: () => exit("SIGTERM"), keyCount };
 }
 
 export function startRedis(): Promise<RedisProcess> {

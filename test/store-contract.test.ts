@@ -1,6 +1,6 @@
 // The store contract (./store-contract.ts), run against every engine.
 import { after } from "node:test";
-import { cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
+import { cachedDbEngine, cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
 import { storeContract, type ContractFixture } from "./store-contract";
 
 function withClose(engine: EngineFixture): ContractFixture {
@@ -13,4 +13,6 @@ storeContract("memory", memoryEngine);
 storeContract("cookie", cookieEngine);
 storeContract("Redis (standalone)", () => redisEngine("standalone"));
 storeContract("Redis (cluster of three masters)", () => redisEngine("cluster"));
+storeContract("cached_db (Redis in front of libSQL)", async () => withClose(await cachedDbEngine("standalone")));
+storeContract("cached_db (Redis Cluster in front of libSQL)", async () => withClose(await cachedDbEngine("cluster")));
 after(stopRedisServers);

@@ -261,7 +261,6 @@ export class LibsqlStore implements SessionStore {
     await this.db.batch([first, ...rest]);
   }
 
-
   readonly users: UserSessions = {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;
@@ -281,32 +280,32 @@ export class LibsqlStore implements SessionStore {
         }),
       );
     },
-    endOthers: async (userId, keepKey) => {
-      const result = await this.db
-        .update(sessions)
-        .set({ endedAt: Date.now(), data: "{}", userId: null })
-        .where(
-          and(eq(sessions.userId, userId), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now()), ne(sessions.keyHash, hashKey(keepKey))),
-        );
-      return result.rowsAffected;
-    },
-    endOne: async (userId, id, keepKey) => {
-      const now = Date.now();
-      const result = await this.db
-        .update(sessions)
-        .set({ endedAt: now, data: "{}", userId: null })
-        .where(
-          and(
-            eq(sessions.userId, userId),
-            isNull(sessions.endedAt),
-            gt(sessions.expiresAt, now),
-            ne(sessions.keyHash, hashKey(keepKey)),
-            sql`substr(${sessions.keyHash}, 1, 12) = ${id}`,
-          ),
-        );
-      return result.rowsAffected > 0;
-    },
+    endOthers: async (userId, keepKey) => (await this.endUserSessions(userId, keepKey)).length,
+    endOne: async (userId, id, keepKey) => (await this.endUserSessions(userId, keepKey, id)).length > 0,
   };
+
+  /**
+   * Ends the user's live sessions but `keepKey`'s (only the one listed under
+   * `id`, when given), in one statement; returns the ended keys' hashes, so a
+   * cache in front (cached_db) can drop exactly those.
+   */
+  async endUserSessions(userId: number, keepKey: string, id?: string): Promise<string[]> {
+    const now = Date.now();
+    const rows = await this.db
+      .update(sessions)
+      .set({ endedAt: now, data: "{}", userId: null })
+      .where(
+        and(
+          eq(sessions.userId, userId),
+          isNull(sessions.endedAt),
+          gt(sessions.expiresAt, now),
+          ne(sessions.keyHash, hashKey(keepKey)),
+          id === undefined ? undefined : sql`substr(${sessions.keyHash}, 1, 12) = ${id}`,
+        ),
+      )
+      .returning({ keyHash: sessions.keyHash });
+    return rows.map((row) => row.keyHash);
+  }
 
   async clearExpired(limit: number): Promise<number> {
     // By rowid: the expiry index yields rowids directly, with no lookup through the key index.

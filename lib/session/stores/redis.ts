@@ -1,32 +1,17 @@
-import { createHash } from "node:crypto";
 import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
 import { END, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
 
-/**
- * What the Redis store needs of a client (redis-client.ts adapts node-redis):
- * one command at a time, routed by one of its keys in a cluster.
- */
-export interface RedisConnection {
-  send(routingKey: string, args: readonly string[]): Promise<unknown>;
-}
+export type { RedisConnection } from "./redis-lua";
 
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes (default "session:"). */
   prefix?: string;
   /** How long a tombstone lasts when the session's own expiry is unknown (default two weeks). */
   tombstoneMs?: number;
-}
-
-type Reply = (string | Reply)[];
-
-class Script {
-  readonly sha: string;
-  constructor(readonly source: string) {
-    this.sha = createHash("sha1").update(source).digest("hex");
-  }
 }
 
 const SCRIPTS = { load: new Script(LOAD), save: new Script(SAVE), increment: new Script(INCREMENT), touch: new Script(TOUCH), end: new Script(END) };
@@ -65,15 +50,8 @@ export class RedisStore implements SessionStore {
     return `${this.prefix}user:{${userId}}`;
   }
 
-  /** EVALSHA, loading the script on the node that lacks it (a restarted or new node). */
-  private async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
-    const tail = [String(keys.length), ...keys, ...args.map(String)];
-    try {
-      return (await this.redis.send(keys[0], ["EVALSHA", script.sha, ...tail])) as Reply;
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return (await this.redis.send(keys[0], ["EVAL", script.source, ...tail])) as Reply;
-    }
+  private run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
+    return runScript(this.redis, script, keys, args);
   }
 
   /** Keeps the per-user sets in step with a write that signed a session in or out. */

@@ -1,0 +1,245 @@
+import { randomBytes } from "node:crypto";
+import { hashKey } from "../keys";
+import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import { runScript, Script, type RedisConnection } from "./redis-lua";
+
+/** The store of record under the cache: any store that says which keys a per-user revocation ended (LibsqlStore). */
+export interface RecordStore extends SessionStore {
+  readonly users: UserSessions;
+  endUserSessions(userId: number, keepKey: string, id?: string): Promise<string[]>;
+}
+
+export interface CachedDbOptions {
+  /** Prefix of the cache's keys (default "session-cache:"). */
+  prefix?: string;
+  /** The longest an entry lives in the cache (default a minute): the bound on staleness if an invalidation is lost. */
+  ttlMs?: number;
+  /** How long one cache call may take before the cache counts as down (default 500 ms). */
+  timeoutMs?: number;
+  /** Where the cache's outages and recoveries are reported, once each (default console.error). */
+  log?: (message: string) => void;
+}
+
+/** KEYS entry. ARGV lease, leaseMs. → {"hit", entry} | {"lease"} (taken: fill it) | {"busy"} (another reader fills it) */
+const READ = new Script(`
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {'lease'}
+end
+if string.sub(v, 1, 6) == 'lease:' then return {'busy'} end
+return {'hit', v}
+`);
+
+/** KEYS entry. ARGV lease, entry ("" for none), ttlMs. Fills only while the lease still stands: no write came in between. */
+const FILL = new Script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1
+`);
+
+const LEASE_MS = 5000;
+/** After a failed cache call, requests skip the cache this long before one tries again. */
+const RETRY_MS = 1000;
+/** Invalidations kept for replay; past this many the cache is skipped for a whole TTL after it returns. */
+const MAX_PENDING = 100_000;
+
+type Cached = { s: "live"; d: Record<string, JsonValue>; c: number; r: number; e: number } | { s: "ended" };
+
+function decode(text: string): LoadResult | undefined {
+  try {
+    const entry = JSON.parse(text) as Cached;
+    if (entry.s === "ended") return { state: "ended" };
+    if (entry.s === "live" && entry.e > Date.now()) return { state: "live", data: entry.d, createdAt: entry.c, refreshedAt: entry.r, expiresAt: entry.e };
+  } catch {
+    // Not ours, or damaged: the record answers.
+  }
+  return undefined;
+}
+
+/**
+ * Django's `cached_db` engine: the store of record (libSQL) keeps every
+ * session, Redis keeps recently read ones in front of it. Reads come from
+ * Redis, else from the record, filling Redis; every write goes to the record
+ * and then drops the cached entry (invalidation, not write-through: a per-key
+ * save or an increment does not know the whole session, and two writers
+ * setting entries could leave the older one last).
+ *
+ * A fill happens under a lease taken before the record is read, and only
+ * while the lease stands; a write's invalidation deletes the lease, so a
+ * read that saw the record before a write can never cache what it saw.
+ *
+ * Redis is never needed: any cache fault is logged once and the record
+ * serves alone (no 503 for a Redis fault). An invalidation Redis missed is
+ * kept and replayed before this process reads the cache again (and every
+ * second meanwhile); what another process could read before the replay is
+ * bounded by the entry's TTL.
+ */
+export class CachedDbStore implements SessionStore {
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private readonly timeoutMs: number;
+  private readonly log: (message: string) => void;
+  /** Key hashes whose invalidation the cache missed. */
+  private readonly pending = new Set<string>();
+  private overflowed = false;
+  /** After an overflow, the cache is read again only from this time (every entry it could hold stale has expired). */
+  private skipUntil = 0;
+  private failedAt = 0;
+  private downSince = 0;
+  private replaying: Promise<boolean> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly record: RecordStore,
+    private readonly redis: RedisConnection,
+    options: CachedDbOptions = {},
+  ) {
+    this.prefix = options.prefix ?? "session-cache:";
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.log = options.log ?? console.error;
+  }
+
+  private entryKey(keyHash: string): string {
+    return `${this.prefix}${keyHash}`;
+  }
+
+  /** One cache call: its result, or undefined after a fault (logged once per outage), never an error. */
+  private async cache<T>(call: () => Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      const result = await Promise.race([call(), timeout]);
+      if (this.downSince) {
+        this.log(`[session] cache available again after ${Date.now() - this.downSince} ms`);
+        this.downSince = 0;
+      }
+      return result;
+    } catch (error) {
+      this.failedAt = Date.now();
+      if (!this.downSince) {
+        this.downSince = this.failedAt;
+        this.log(`[session] cache unavailable: sessions are read from the store of record alone until it returns. Cause: ${(error as Error).message}`);
+      }
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether this process may read the cache now: not just after a fault, and nothing it missed still waits. */
+  private async readable(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.failedAt < RETRY_MS || now < this.skipUntil) return false;
+    return this.pending.size === 0 || (await this.replay());
+  }
+
+  /** Drops the entries of these keys; what the cache misses waits in `pending` for a replay. */
+  private async invalidate(keyHashes: string[]): Promise<void> {
+    const dropped = Date.now() - this.failedAt >= RETRY_MS && (await this.drop(keyHashes));
+    if (dropped) return;
+    for (const keyHash of keyHashes) this.pending.add(keyHash);
+    if (this.pending.size > MAX_PENDING) {
+      this.pending.clear();
+      this.overflowed = true;
+    }
+    this.retryTimer ??= setInterval(() => void this.replay(), RETRY_MS).unref();
+  }
+
+  private async drop(keyHashes: string[]): Promise<boolean> {
+    const done = await this.cache(() => Promise.all(keyHashes.map((h) => this.redis.send(this.entryKey(h), ["DEL", this.entryKey(h)]))));
+    return done !== undefined;
+  }
+
+  /** Replays the missed invalidations (one replay at a time); true once none is left. */
+  private replay(): Promise<boolean> {
+    this.replaying ??= (async () => {
+      const missed = [...this.pending];
+      for (let i = 0; i < missed.length; i += 100) {
+        const slice = missed.slice(i, i + 100);
+        if (!(await this.drop(slice))) return false;
+        slice.forEach((h) => this.pending.delete(h));
+      }
+      if (this.overflowed) {
+        this.overflowed = false;
+        this.skipUntil = Date.now() + this.ttlMs;
+      }
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+      return true;
+    })().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  /** A write to the record, then its keys' entries dropped (even if the write failed: it may have landed). */
+  private async written<T>(keys: string[], write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      await this.invalidate(keys.map(hashKey));
+    }
+  }
+
+  async load(key: string): Promise<LoadResult> {
+    const entry = this.entryKey(hashKey(key));
+    const lease = `lease:${randomBytes(12).toString("base64url")}`;
+    const read = (await this.readable()) ? await this.cache(() => runScript(this.redis, READ, [entry], [lease, LEASE_MS])) : undefined;
+    const cached = read?.[0] === "hit" ? decode(read[1] as string) : undefined;
+    if (cached) return cached;
+    const loaded = await this.record.load(key);
+    if (read?.[0] === "lease") await this.cache(() => runScript(this.redis, FILL, [entry], [lease, ...this.encode(loaded)]));
+    return loaded;
+  }
+
+  /** The entry for a load's result and how long to keep it ("" for none: a missing session is not cached). */
+  private encode(loaded: LoadResult): [entry: string, ttlMs: number] {
+    if (loaded.state === "ended") return [JSON.stringify({ s: "ended" } satisfies Cached), this.ttlMs];
+    if (loaded.state === "missing") return ["", 0];
+    const ttl = Math.min(this.ttlMs, loaded.expiresAt - Date.now());
+    if (ttl <= 0) return ["", 0];
+    const cached: Cached = { s: "live", d: loaded.data, c: loaded.createdAt, r: loaded.refreshedAt, e: loaded.expiresAt };
+    return [JSON.stringify(cached), ttl];
+  }
+
+  save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+    return this.written([key], this.record.save(key, change, ctx));
+  }
+
+  increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
+    return this.written([key], this.record.increment(key, field, by, ctx));
+  }
+
+  touch(key: string, ctx: WriteContext): Promise<void> {
+    return this.written([key], this.record.touch(key, ctx));
+  }
+
+  end(key: string): Promise<void> {
+    return this.written([key], this.record.end(key));
+  }
+
+  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void> {
+    return this.written(oldKey ? [oldKey, newKey] : [newKey], this.record.cycle(oldKey, newKey, data, ctx));
+  }
+
+  /** The record sweeps its rows; cached entries never outlive their session (their TTL stops at its expiry). */
+  clearExpired(limit: number): Promise<number> {
+    return this.record.clearExpired(limit);
+  }
+
+  readonly users: UserSessions = {
+    list: (userId, currentKey) => this.record.users.list(userId, currentKey),
+    endOthers: async (userId, keepKey) => {
+      const ended = await this.record.endUserSessions(userId, keepKey);
+      await this.invalidate(ended);
+      return ended.length;
+    },
+    endOne: async (userId, id, keepKey) => {
+      const ended = await this.record.endUserSessions(userId, keepKey, id);
+      await this.invalidate(ended);
+      return ended.length > 0;
+    },
+  };
+}
