@@ -4,6 +4,7 @@ import { createClient } from "@libsql/client";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { COOKIE_NAME, DATA_DIR } from "./env";
+import { pageText } from "./html";
 import { expect, test } from "./fixtures";
 import { startRedis, type RedisProcess } from "../test/redis-servers";
 import { freePort, pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
@@ -133,7 +134,7 @@ test("cached_db engine, Redis killed: every page keeps answering from libSQL, lo
     for (let i = 0; i < 5; i++) {
       const page = await fetch(`${server.baseURL}/library`, { headers: { cookie } });
       expect(page.status, "no 503 for a Redis fault alone").toBe(200);
-      expect(await page.text()).toContain(`You have visited this page ${i + 1} time`);
+      expect(pageText(await page.text())).toContain(`You have visited this page ${i + 1} time`);
     }
     expect((await api(server, cookie, "PATCH", "/api/session", { set: { b: 2 } })).status).toBe(200);
     expect(await items(server, cookie)).toMatchObject({ a: 1, b: 2 });
@@ -143,8 +144,12 @@ test("cached_db engine, Redis killed: every page keeps answering from libSQL, lo
       expect((await fetch(`${server.baseURL}/library`, { headers: { cookie } })).status).toBe(200);
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Reads fill the cache again (each bundle of the server once past its pause after a fault).
+    while (Date.now() - back < 15_000 && (await own.keyCount()) === 0) {
+      expect(await items(server, cookie)).toMatchObject({ a: 1, b: 2 });
+      await new Promise((r) => setTimeout(r, 100));
+    }
     console.log(`# Redis restarted: the cache was used again after ${Date.now() - back} ms`);
-    expect(await items(server, cookie)).toMatchObject({ a: 1, b: 2 });
     expect(await own.keyCount(), "entries are cached again").toBeGreaterThan(0);
     expect(server.logs.filter((l) => l.includes("[session] cache unavailable")).length, "the outage logged once").toBe(1);
     expect(server.logs.filter((l) => l.includes("[session] cache available again")).length, "and its end once").toBe(1);

@@ -163,7 +163,7 @@ describe("cached_db: Redis faults never fail a request", () => {
     const ttlMs = 30_000; // long enough that only the replay, not the TTL, can end the stale entry here
     const cut = await tiered({ url: proxy.url, ttlMs });
     // A second app process on the same file and Redis, reaching Redis directly (not partitioned).
-    const direct = new CachedDbStore(cut.libsql, connect(redis.url).connection, { prefix: cut.prefix, ttlMs, log: () => {} });
+    const direct = new CachedDbStore(cut.libsql, connect(redis.url).connection, { prefix: cut.prefix, ttlMs, log: () => {}, processWide: false });
     const key = newSessionKey();
     await cut.store.save(key, set({ v: 1 }), ctx());
     assert.deepEqual(dataOf(await cut.store.load(key)), { v: 1 }); // cached, through the proxy
@@ -191,7 +191,7 @@ describe("cached_db: Redis faults never fail a request", () => {
     await store.save(key, set({ v: 1 }), ctx());
     await store.load(key);
     await libsql.save(key, set({ v: 2 }), ctx()); // a write whose invalidation never came (as if lost)
-    const reader = new CachedDbStore(libsql, connect(redis.url).connection, { prefix, ttlMs, log: () => {} });
+    const reader = new CachedDbStore(libsql, connect(redis.url).connection, { prefix, ttlMs, log: () => {}, processWide: false });
     assert.deepEqual(dataOf(await reader.load(key)), { v: 1 });
     await new Promise((r) => setTimeout(r, ttlMs + 100));
     assert.deepEqual(dataOf(await reader.load(key)), { v: 2 });

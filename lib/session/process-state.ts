@@ -11,14 +11,34 @@ import { randomBytes } from "node:crypto";
 interface ProcessState {
   /** The circuit breakers (availability.ts), by what they guard: when it last failed, and when the current outage began. */
   storeHealth: Record<string, { failedAt: number; trippedAt: number }>;
+  /** A cache in front of the store (cached-db.ts), by key prefix: its health and the invalidations it missed. */
+  cacheHealth: Record<string, CacheHealth>;
   /** Signs what the proxy hands the render in request headers (forwarded-messages.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
+}
+
+export interface CacheHealth {
+  /** When a cache call last failed (0 after a success). */
+  failedAt: number;
+  /** When the current outage began (0 when none). */
+  downSince: number;
+  /** Key hashes whose invalidation the cache missed, to replay before it is read again. */
+  pending: Set<string>;
+  /** More were missed than `pending` keeps: after the replay, the cache is skipped until `skipUntil`. */
+  overflowed: boolean;
+  skipUntil: number;
+  replaying?: Promise<boolean>;
+  retryTimer?: NodeJS.Timeout;
+}
+
+export function newCacheHealth(): CacheHealth {
+  return { failedAt: 0, downSince: 0, pending: new Set(), overflowed: false, skipUntil: 0 };
 }
 
 const KEY = "__djangoGradeSessions";
 
 export function processState(): ProcessState {
   const holder = globalThis as typeof globalThis & { [KEY]?: ProcessState };
-  holder[KEY] ??= { storeHealth: {}, forwardingSecret: randomBytes(32) };
+  holder[KEY] ??= { storeHealth: {}, cacheHealth: {}, forwardingSecret: randomBytes(32) };
   return holder[KEY];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashKey } from "../keys";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import { newCacheHealth, processState, type CacheHealth } from "../process-state";
 import { runScript, Script, type RedisConnection } from "./redis-lua";
 
 /** The store of record under the cache: any store that says which keys a per-user revocation ended (LibsqlStore). */
@@ -18,6 +19,14 @@ export interface CachedDbOptions {
   timeoutMs?: number;
   /** Where the cache's outages and recoveries are reported, once each (default console.error). */
   log?: (message: string) => void;
+  /**
+   * Whether this store shares its health and missed invalidations with the
+   * process's other copies under the same prefix (default true: Next loads
+   * the proxy, pages and route handlers as separate bundles, and a page must
+   * not read an entry whose invalidation a route handler missed). false: its
+   * own, as another process has.
+   */
+  processWide?: boolean;
 }
 
 /** KEYS entry. ARGV lease, leaseMs. → {"hit", entry} | {"lease"} (taken: fill it) | {"busy"} (another reader fills it) */
@@ -80,15 +89,7 @@ export class CachedDbStore implements SessionStore {
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
   private readonly log: (message: string) => void;
-  /** Key hashes whose invalidation the cache missed. */
-  private readonly pending = new Set<string>();
-  private overflowed = false;
-  /** After an overflow, the cache is read again only from this time (every entry it could hold stale has expired). */
-  private skipUntil = 0;
-  private failedAt = 0;
-  private downSince = 0;
-  private replaying: Promise<boolean> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly health: CacheHealth;
 
   constructor(
     private readonly record: RecordStore,
@@ -99,6 +100,7 @@ export class CachedDbStore implements SessionStore {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.timeoutMs = options.timeoutMs ?? 500;
     this.log = options.log ?? console.error;
+    this.health = options.processWide === false ? newCacheHealth() : (processState().cacheHealth[this.prefix] ??= newCacheHealth());
   }
 
   private entryKey(keyHash: string): string {
@@ -113,15 +115,16 @@ export class CachedDbStore implements SessionStore {
     });
     try {
       const result = await Promise.race([call(), timeout]);
-      if (this.downSince) {
-        this.log(`[session] cache available again after ${Date.now() - this.downSince} ms`);
-        this.downSince = 0;
+      this.health.failedAt = 0;
+      if (this.health.downSince) {
+        this.log(`[session] cache available again after ${Date.now() - this.health.downSince} ms`);
+        this.health.downSince = 0;
       }
       return result;
     } catch (error) {
-      this.failedAt = Date.now();
-      if (!this.downSince) {
-        this.downSince = this.failedAt;
+      this.health.failedAt = Date.now();
+      if (!this.health.downSince) {
+        this.health.downSince = this.health.failedAt;
         this.log(`[session] cache unavailable: sessions are read from the store of record alone until it returns. Cause: ${(error as Error).message}`);
       }
       return undefined;
@@ -133,20 +136,20 @@ export class CachedDbStore implements SessionStore {
   /** Whether this process may read the cache now: not just after a fault, and nothing it missed still waits. */
   private async readable(): Promise<boolean> {
     const now = Date.now();
-    if (now - this.failedAt < RETRY_MS || now < this.skipUntil) return false;
-    return this.pending.size === 0 || (await this.replay());
+    if (now - this.health.failedAt < RETRY_MS || now < this.health.skipUntil) return false;
+    return this.health.pending.size === 0 || (await this.replay());
   }
 
   /** Drops the entries of these keys; what the cache misses waits in `pending` for a replay. */
   private async invalidate(keyHashes: string[]): Promise<void> {
-    const dropped = Date.now() - this.failedAt >= RETRY_MS && (await this.drop(keyHashes));
+    const dropped = Date.now() - this.health.failedAt >= RETRY_MS && (await this.drop(keyHashes));
     if (dropped) return;
-    for (const keyHash of keyHashes) this.pending.add(keyHash);
-    if (this.pending.size > MAX_PENDING) {
-      this.pending.clear();
-      this.overflowed = true;
+    for (const keyHash of keyHashes) this.health.pending.add(keyHash);
+    if (this.health.pending.size > MAX_PENDING) {
+      this.health.pending.clear();
+      this.health.overflowed = true;
     }
-    this.retryTimer ??= setInterval(() => void this.replay(), RETRY_MS).unref();
+    this.health.retryTimer ??= setInterval(() => void this.replay(), RETRY_MS).unref();
   }
 
   private async drop(keyHashes: string[]): Promise<boolean> {
@@ -156,22 +159,23 @@ export class CachedDbStore implements SessionStore {
 
   /** Replays the missed invalidations (one replay at a time); true once none is left. */
   private replay(): Promise<boolean> {
-    this.replaying ??= (async () => {
-      const missed = [...this.pending];
-      for (let i = 0; i < missed.length; i += 100) {
-        const slice = missed.slice(i, i + 100);
+    this.health.replaying ??= (async () => {
+      // Invalidations missed meanwhile join the set: replay until it is empty.
+      while (this.health.pending.size > 0) {
+        const slice: string[] = [];
+        for (const h of this.health.pending) if (slice.push(h) === 100) break;
         if (!(await this.drop(slice))) return false;
-        slice.forEach((h) => this.pending.delete(h));
+        slice.forEach((h) => this.health.pending.delete(h));
       }
-      if (this.overflowed) {
-        this.overflowed = false;
-        this.skipUntil = Date.now() + this.ttlMs;
+      if (this.health.overflowed) {
+        this.health.overflowed = false;
+        this.health.skipUntil = Date.now() + this.ttlMs;
       }
-      clearInterval(this.retryTimer);
-      this.retryTimer = undefined;
+      clearInterval(this.health.retryTimer);
+      this.health.retryTimer = undefined;
       return true;
-    })().finally(() => (this.replaying = undefined));
-    return this.replaying;
+    })().finally(() => (this.health.replaying = undefined));
+    return this.health.replaying;
   }
 
   /** A write to the record, then its keys' entries dropped (even if the write failed: it may have landed). */

@@ -73,6 +73,8 @@ export function openRedis(target: RedisTarget, log: (message: string) => void = 
     const cluster = createCluster({
       rootNodes: target.clusterNodes.map((node) => ({ url: `redis://${node}` })),
       defaults: { socket: SOCKET, disableOfflineQueue: true },
+      // A failed master's slots move to its replica; with no offline queue only a topology refresh finds it (default: 5 s into reconnecting).
+      topologyRefreshOnReconnectionAttemptStrategy: 1000,
     });
     cluster.on("error", onError);
     ready = cluster.connect().catch(onError);
