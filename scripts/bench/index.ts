@@ -6,28 +6,29 @@ import { openDatabase } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
 import { djangoReady, startDjango } from "./django";
 import { alternate, interleave, sessionCookie, type Comparison } from "./http";
-import { writeReport, type Bar, type Figure } from "./report";
+import { capacityFigures } from "./capacity";
+import { engineFigures } from "./engines";
+import { bars, figures, fmt, notes, report } from "./figures";
+import { writeReport } from "./report";
 import { ensureBuild, startServer } from "./servers";
 import { alternateOps, fillRows, opsPerSecond, storeFixture, tempDbFile } from "./store";
 import { steadiness, versus, type SideFigures } from "./versus";
 
 const quick = process.argv.includes("--quick");
 const write = !quick || process.argv.includes("--write");
-/** `--only=django` (or sessions, store, clear): one phase, for working on it. */
+/** `--only=django` (or sessions, store, clear, engines, capacity): one phase, for working on it. */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const plan = quick
-  ? { interleaved: 12, rounds: 3, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000, vsRounds: 3, vsSeconds: 4, steadyRounds: 4 }
-  : { interleaved: 60, rounds: 6, seconds: 5, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000, vsRounds: 5, vsSeconds: 8, steadyRounds: 10 };
-const figures: Figure[] = [];
-const bars: Bar[] = [];
-const notes: string[] = [];
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function report(figure: Figure): void {
-  figures.push(figure);
-  const verdict = figure.met === undefined ? "" : figure.met ? "  [met]" : "  [NOT MET]";
-  console.log(`${figure.name}: ${figure.value}${figure.goal ? `  (goal ${figure.goal})` : ""}${verdict}`);
-}
+  ? {
+      interleaved: 12, rounds: 3, seconds: 3, storeMs: 700, bigRows: 100_000, smallRows: 10_000, clearRows: 100_000, vsRounds: 3, vsSeconds: 4, steadyRounds: 4,
+      engines: { rows: 10_000, opRounds: 2, opMs: 400, httpRounds: 2, httpSeconds: 3 },
+      capacity: { sessions: 10_000, rows: 100_000 },
+    }
+  : {
+      interleaved: 60, rounds: 6, seconds: 5, storeMs: 2000, bigRows: 1_000_000, smallRows: 10_000, clearRows: 1_000_000, vsRounds: 5, vsSeconds: 8, steadyRounds: 10,
+      engines: { rows: 10_000, opRounds: 3, opMs: 1000, httpRounds: 3, httpSeconds: 5 },
+      capacity: { sessions: 10_000, rows: 1_000_000 },
+    };
 
 const side = (f: SideFigures) =>
   `${fmt(f.requestsPerSecond)} req/s, p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms, ${fmt(f.rssPerProcessMb)} MB RSS per process`;
@@ -115,18 +116,15 @@ async function storeFigures(): Promise<void> {
     report({ name: `store-ops ${op}`, value: `${fmt(perSecond)}/s at ${label} (${fmt(perSecond / raw, 2)} × raw-lookup)`, goal: "" });
   }
   report({ name: "raw-lookup", value: `${fmt(raw)}/s (bare primary-key SELECT, through the same prepared statements)`, goal: "" });
-  for (const { db, store } of [big, small]) {
-    store.statements.close();
-    db.$client.close();
-  }
+  for (const f of [big, small]) await f.close();
 }
 
 async function clearFigure(): Promise<void> {
   const file = tempDbFile("clear");
   const db = openDatabase(`file:${file}`);
   await prepareDatabase(db);
-  await fillRows(db, plan.clearRows, true);
-  await fillRows(db, 1000, false);
+  await fillRows(db, plan.clearRows, { expired: true });
+  await fillRows(db, 1000);
   db.$client.close();
   const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/clear-sessions.ts"], {
     env: { ...process.env, DATABASE_URL: `file:${file}` },
@@ -138,7 +136,14 @@ async function clearFigure(): Promise<void> {
   report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, peak RSS < 400 MB", met: Number(seconds) < 10 && bounded });
 }
 
-const PHASES: Record<string, () => Promise<void>> = { django: djangoFigures, sessions: httpFigures, store: storeFigures, clear: clearFigure };
+const PHASES: Record<string, () => Promise<void>> = {
+  django: djangoFigures,
+  sessions: httpFigures,
+  store: storeFigures,
+  clear: clearFigure,
+  engines: () => engineFigures(plan.engines),
+  capacity: () => capacityFigures(plan.capacity),
+};
 for (const [name, phase] of Object.entries(PHASES)) if (!only || only === name) await phase();
 const missed = figures.filter((f) => f.met === false).map((f) => f.name);
 console.log(missed.length ? `goals not met: ${missed.join(", ")}` : "every goal met");

@@ -50,8 +50,8 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** `processes` 1: `next start`; more: start:cluster with that many workers. */
-export async function startServer(port: number, dbFile: string, processes = 1): Promise<Server> {
+/** `processes` 1: `next start`; more: start:cluster with that many workers. `env` adds to (or overrides) the server's environment: SESSION_ENGINE, REDIS_URL. */
+export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}): Promise<Server> {
   const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
   const child = spawn(process.execPath, args, {
     env: {
@@ -64,6 +64,7 @@ export async function startServer(port: number, dbFile: string, processes = 1): 
       SESSION_COOKIE_NAME: COOKIE_NAME,
       PORT: String(port),
       WEB_CONCURRENCY: String(processes),
+      ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

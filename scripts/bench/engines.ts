@@ -1,0 +1,134 @@
+// The engines side by side. Store operations straight through the library on db, cache and
+// cached_db (cookie keeps nothing server-side), then /library over HTTP on each engine against
+// db at as many processes: every engine at one process, and cache at 2 and 4 processes sharing
+// one Redis against db at as many sharing one libSQL file.
+import { CachedDbStore, openRedis, RedisStore } from "../../lib/session/redis";
+import { fmt, note, report } from "./figures";
+import { alternate, sessionCookie, type Load } from "./http";
+import { progress } from "./progress";
+import { withRedis } from "./redis";
+import { ensureBuild, startServer, type Server } from "./servers";
+import { alternateOps, hotFixture, libsqlFile, loadEach, tempDbFile, type StoreFixture } from "./store";
+
+export interface EnginesPlan {
+  /** Rows in each libSQL table (db's, and cached_db's store of record). */
+  rows: number;
+  /** Store ops: alternating rounds of `opMs` per engine and op. */
+  opRounds: number;
+  opMs: number;
+  /** HTTP: alternating rounds of `httpSeconds` per side. */
+  httpRounds: number;
+  httpSeconds: number;
+}
+
+/** store.ts's ops, and a load alone: what a page that only reads the session costs (cached_db's case for a cache). */
+const OPS = ["load", "load+save", "increment", "cycleKey"] as const;
+
+/** What the Redis client and the cache report while the ops run: any line means a figure measured a fault, not the engine. */
+const faults: string[] = [];
+const onFault = (message: string) => void faults.push(message);
+
+/** Each engine's store for the op loop, over the same redis-server; libSQL tables of `rows` rows. */
+const STORES: Record<string, (rows: number, redisUrl: string) => Promise<StoreFixture>> = {
+  db: async (rows) => {
+    const file = await libsqlFile(rows);
+    return hotFixture(file.store, file.close);
+  },
+  cache: async (_rows, redisUrl) => {
+    const redis = openRedis({ url: redisUrl }, onFault);
+    return hotFixture(new RedisStore(redis.connection), redis.close);
+  },
+  cached_db: async (rows, redisUrl) => {
+    const file = await libsqlFile(rows);
+    const redis = openRedis({ url: redisUrl }, onFault);
+    return hotFixture(new CachedDbStore(file.store, redis.connection, { log: onFault }), async () => {
+      await redis.close();
+      await file.close();
+    });
+  },
+};
+
+async function storeOps(plan: EnginesPlan, redisUrl: string): Promise<void> {
+  const engines = Object.keys(STORES);
+  const fixtures: StoreFixture[] = [];
+  try {
+    for (const engine of engines) fixtures.push(await STORES[engine](plan.rows, redisUrl));
+    await alternateOps(fixtures, "load+save", 1, plan.opMs); // warm-up, not counted: the JIT, the scripts loaded into Redis
+    for (const f of fixtures) await loadEach(f); // "load" goes first, on filled cache entries
+    const perOp: number[][] = [];
+    for (const op of OPS) perOp.push(await alternateOps(fixtures, op, plan.opRounds, plan.opMs));
+    if (faults.length > 0) throw new Error(`the Redis client or the cache reported faults during the store ops: ${faults.join("; ")}`);
+    for (const [i, engine] of engines.entries()) {
+      report({ name: `engine-ops ${engine}`, value: OPS.map((op, j) => `${op} ${fmt(perOp[j][i])}/s`).join(", "), goal: "" });
+    }
+    note(
+      `engine-ops: one op at a time through detachedSession, ${plan.opRounds} rounds of ${plan.opMs} ms alternating across engines; libSQL tables of ` +
+        `${fmt(plan.rows)} rows beside the ${fmt(fixtures[0].keys.length)} operated on; redis-server on the same machine over loopback TCP. cached_db's ` +
+        "load+save never hits the cache: each save drops the entry, so the next load misses, takes a lease, reads libSQL and fills Redis before the save " +
+        "writes libSQL and drops it again; its load alone is a cache hit once the first load filled the entry (entries live a minute).",
+    );
+  } finally {
+    for (const f of fixtures) await f.close();
+  }
+}
+
+/** Which engines run against db at each process count (at most two servers up at a time: this machine has 2 cores). */
+const HTTP_RUNS = [
+  { processes: 1, engines: ["cache", "cached_db", "cookie"] },
+  { processes: 2, engines: ["cache"] },
+  { processes: 4, engines: ["cache"] },
+];
+
+function start(port: number, engine: string, processes: number, redisUrl: string): Promise<Server> {
+  // REDIS_CLUSTER_NODES emptied: it would win over REDIS_URL if the shell running the bench set it.
+  return startServer(port, tempDbFile(`engines-${engine}-${processes}`), processes, { SESSION_ENGINE: engine, REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: "" });
+}
+
+async function library(server: Server): Promise<Load> {
+  return { url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) } };
+}
+
+async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
+  ensureBuild();
+  const runs = HTTP_RUNS.flatMap(({ processes, engines }) => engines.map((engine) => ({ processes, engine })));
+  const perRun = 10 + 2 * (2 + plan.httpRounds * plan.httpSeconds); // startup, warm-ups, rounds
+  const dbRates = new Map<number, number[]>();
+  const cacheRates = new Map<number, number>();
+  let done = 0;
+  for (const { processes, engines } of HTTP_RUNS) {
+    const db = await start(4131, "db", processes, redisUrl);
+    try {
+      const dbLoad = await library(db);
+      for (const engine of engines) {
+        progress(`engine-http ${engine} ×${processes} against db`, (runs.length - done++) * perRun);
+        const other = await start(4132, engine, processes, redisUrl);
+        try {
+          const c = await alternate(dbLoad, await library(other), plan.httpRounds, plan.httpSeconds);
+          progress.done();
+          report({ name: `engine-http ${engine} ×${processes}`, value: `${fmt(c.b)} req/s, ${fmt(c.ratio, 2)} × db (${fmt(c.a)} req/s beside it)`, goal: "" });
+          dbRates.set(processes, [...(dbRates.get(processes) ?? []), c.a]);
+          if (engine === "cache") cacheRates.set(processes, c.b);
+        } finally {
+          await other.stop();
+        }
+      }
+    } finally {
+      await db.stop();
+    }
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const line = (rates: [number, number][]) => rates.map(([n, rps]) => `×${n} ${fmt(rps)}`).join(", ");
+  note(
+    `engine-http: /library (load, count the visit atomically, save, render) on each engine against db at as many processes, ${plan.httpRounds} alternating ` +
+      `rounds of ${plan.httpSeconds} s, 10 connections; ×2 and ×4 are start:cluster workers sharing one Redis (cache) or one libSQL file (db). ` +
+      `Scaling, req/s: cache ${line([...cacheRates])}; db ${line([...dbRates].map(([n, r]) => [n, mean(r)]))} (its mean beside each engine). This machine has 2 cores and autocannon runs on ` +
+      "them too: past 2 processes the workers contend with each other and with the load generator, so ×4 shows that contention, not what 4 cores would give.",
+  );
+}
+
+export async function engineFigures(plan: EnginesPlan): Promise<void> {
+  await withRedis("The engines phase", async (redis) => {
+    await storeOps(plan, redis.url);
+    await httpFigures(plan, redis.url);
+  });
+}
