@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** 256 bits from the CSPRNG, URL-safe. */
 export function newSessionKey(): string {
-  return randomBytes(32).toString("base64url");
+  return crypto.randomBytes(32).toString("base64url");
 }
 
 const KEY_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -13,5 +13,8 @@ export function isWellFormedKey(key: unknown): key is string {
 
 /** What the database stores instead of the key: a copy of the table cannot be replayed as cookies. */
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key).digest("base64url");
+  return oneShotHash ? oneShotHash("sha256", key, "base64url") : crypto.createHash("sha256").update(key).digest("base64url");
 }
+
+/** Node's one-shot digest (20.12 and later): a third of createHash's time, and every statement hashes its key. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "base64url") => string }).hash;

@@ -17,6 +17,8 @@ export type SqlArgs = Record<string, SqlValue>;
  */
 export interface Statements {
   all<Row>(sql: string, args: SqlArgs): Promise<Row[]>;
+  /** The first row, for a statement that returns at most one (by primary key, or a write's RETURNING): cheaper than all() on the driver. */
+  get<Row>(sql: string, args: SqlArgs): Promise<Row | undefined>;
   /** How many statements are kept compiled (0 where the client runs them). */
   readonly prepared: number;
   close(): void;
@@ -32,8 +34,17 @@ class PreparedStatements implements Statements {
   constructor(private readonly local: LocalFile) {}
 
   async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
+    return this.running(() => this.statement(sql).all(args) as Row[]);
+  }
+
+  // A write's RETURNING: every change is made on the first step, and the reset that follows get() commits it.
+  async get<Row>(sql: string, args: SqlArgs): Promise<Row | undefined> {
+    return this.running(() => (this.statement(sql).get(args) as Row | null) ?? undefined);
+  }
+
+  private running<T>(run: () => T): T {
     try {
-      return this.statement(sql).all(args) as Row[];
+      return run();
     } catch (error) {
       // As with the client (lib/db/client.ts reopens it too): after a failure start from a fresh connection,
       // which also picks up a database file that was replaced.
@@ -83,6 +94,10 @@ class ClientStatements implements Statements {
     const named = Object.fromEntries(this.names(sql).map((name) => [`:${name}`, args[name] ?? null]));
     const result = await this.client.execute({ sql, args: named });
     return result.rows as unknown as Row[];
+  }
+
+  async get<Row>(sql: string, args: SqlArgs): Promise<Row | undefined> {
+    return (await this.all<Row>(sql, args))[0];
   }
 
   private names(sql: string): string[] {

@@ -161,8 +161,7 @@ export class LibsqlStore implements SessionStore {
   }
 
   private async stored(keyHash: string): Promise<StoredSession | undefined> {
-    const [row] = await this.statements.all<StoredSession>(LOAD_SQL, { keyHash });
-    return row;
+    return this.statements.get<StoredSession>(LOAD_SQL, { keyHash });
   }
 
   async load(key: string): Promise<LoadResult> {
@@ -197,9 +196,9 @@ export class LibsqlStore implements SessionStore {
     args.userId = setsUserId ? userIdOf(change.set) : null;
 
     const sql = saveSql(set.length, change.removed.length, change.replaceAll, setsUserId);
-    const rows = await this.statements.all<{ data: string }>(sql, args);
-    if (rows.length === 0) return "interrupted";
-    if (rows[0].data !== "{}") return "saved";
+    const row = await this.statements.get<{ data: string }>(sql, args);
+    if (!row) return "interrupted";
+    if (row.data !== "{}") return "saved";
     await this.statements.all(DELETE_EMPTIED_SQL, { keyHash });
     return "emptied";
   }
@@ -207,9 +206,9 @@ export class LibsqlStore implements SessionStore {
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
     const keyHash = hashKey(key);
     const args = { ...upsertArgs(keyHash, ctx), field, path: jsonPath(field), by: numberParam(by) };
-    const [updated] = await this.statements.all<{ value: number }>(INCREMENT_LIVE_SQL, args);
+    const updated = await this.statements.get<{ value: number }>(INCREMENT_LIVE_SQL, args);
     if (updated) return Number(updated.value);
-    const [upserted] = await this.statements.all<{ value: number }>(INCREMENT_SQL, args);
+    const upserted = await this.statements.get<{ value: number }>(INCREMENT_SQL, args);
     if (upserted) return Number(upserted.value);
     // Refused: say why, from the row as it is now (one read: an ended row loads as "ended").
     const loaded = await this.load(key);
