@@ -111,7 +111,16 @@ export class CachedDbStore implements SessionStore {
   private async cache<T>(call: () => Promise<T>): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const arm = (mayRearm: boolean) => {
+        const due = Date.now() + this.timeoutMs;
+        timer = setTimeout(() => {
+          // A timer this late means this process was busy, not Redis: the command may not even have gone out. Once more.
+          if (mayRearm && Date.now() - due > this.timeoutMs / 2) return arm(false);
+          // After the poll phase that follows the timers, so a reply that came meanwhile is read first.
+          setImmediate(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)));
+        }, this.timeoutMs);
+      };
+      arm(true);
     });
     try {
       const result = await Promise.race([call(), timeout]);
