@@ -113,6 +113,11 @@ describe("cached_db: reads from Redis, writes to libSQL", () => {
     assert.equal(await store.save(mine, set({ late: 1 }), ctx()), "interrupted");
   });
 
+  it("a TTL that Redis could not keep (0, a fraction) is refused when the store is built, not found as a fault later", async () => {
+    const { libsql, redisConnection } = await tiered();
+    for (const ttlMs of [0, 0.5, -1]) assert.throws(() => new CachedDbStore(libsql, redisConnection.connection, { ttlMs }), /ttlMs must be a whole number/);
+  });
+
   it("a device signed out by id is dropped from the cache too", async () => {
     const { store } = await tiered();
     const [mine, other] = [newSessionKey(), newSessionKey()];

@@ -20,10 +20,17 @@ interface ProcessState {
 export interface CacheHealth {
   /** When a cache call last failed (0 after a success). */
   failedAt: number;
+  /** How many cache calls have failed: a fill checks that none failed since its read. */
+  faults: number;
   /** When the current outage began (0 when none). */
   downSince: number;
-  /** Key hashes whose invalidation the cache missed, to replay before it is read again. */
-  pending: Set<string>;
+  /**
+   * Key hashes whose invalidation the cache missed, to replay before it is
+   * read again, each with the sequence number of its latest miss: a replay
+   * removes a hash only if no newer miss came while its DEL was in flight.
+   */
+  pending: Map<string, number>;
+  sequence: number;
   /** More were missed than `pending` keeps: after the replay, the cache is skipped until `skipUntil`. */
   overflowed: boolean;
   skipUntil: number;
@@ -32,7 +39,7 @@ export interface CacheHealth {
 }
 
 export function newCacheHealth(): CacheHealth {
-  return { failedAt: 0, downSince: 0, pending: new Set(), overflowed: false, skipUntil: 0 };
+  return { failedAt: 0, faults: 0, downSince: 0, pending: new Map(), sequence: 0, overflowed: false, skipUntil: 0 };
 }
 
 const KEY = "__djangoGradeSessions";

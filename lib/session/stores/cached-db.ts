@@ -52,6 +52,8 @@ const LEASE_MS = 5000;
 const RETRY_MS = 1000;
 /** Invalidations kept for replay; past this many the cache is skipped for a whole TTL after it returns. */
 const MAX_PENDING = 100_000;
+/** Invalidations sent at once: one cache call (and its timeout) per slice. */
+const DROP_SLICE = 100;
 
 type Cached = { s: "live"; d: Record<string, JsonValue>; c: number; r: number; e: number } | { s: "ended" };
 
@@ -98,6 +100,7 @@ export class CachedDbStore implements SessionStore {
   ) {
     this.prefix = options.prefix ?? "session-cache:";
     this.ttlMs = options.ttlMs ?? 60_000;
+    if (!Number.isInteger(this.ttlMs) || this.ttlMs < 1) throw new RangeError(`ttlMs must be a whole number of milliseconds, at least 1 (got ${this.ttlMs})`);
     this.timeoutMs = options.timeoutMs ?? 500;
     this.log = options.log ?? console.error;
     this.health = options.processWide === false ? newCacheHealth() : (processState().cacheHealth[this.prefix] ??= newCacheHealth());
@@ -132,6 +135,7 @@ export class CachedDbStore implements SessionStore {
       return result;
     } catch (error) {
       this.health.failedAt = Date.now();
+      this.health.faults++;
       if (!this.health.downSince) {
         this.health.downSince = this.health.failedAt;
         this.log(`[session] cache unavailable: sessions are read from the store of record alone until it returns. Cause: ${(error as Error).message}`);
@@ -142,19 +146,29 @@ export class CachedDbStore implements SessionStore {
     }
   }
 
-  /** Whether this process may read the cache now: not just after a fault, and nothing it missed still waits. */
-  private async readable(): Promise<boolean> {
+  /**
+   * Whether this process may read the cache now: not just after a fault, and
+   * nothing it missed still waits. A replay runs in the background meanwhile
+   * (a request never waits for it: until it ends, reads go to the record).
+   */
+  private readable(): boolean {
     const now = Date.now();
     if (now - this.health.failedAt < RETRY_MS || now < this.health.skipUntil) return false;
-    return this.health.pending.size === 0 || (await this.replay());
+    if (this.health.pending.size === 0 && !this.health.overflowed) return true;
+    void this.replay();
+    return false;
   }
 
-  /** Drops the entries of these keys; what the cache misses waits in `pending` for a replay. */
+  /** Drops the entries of these keys, in slices; what the cache misses waits in `pending` for a replay. */
   private async invalidate(keyHashes: string[]): Promise<void> {
-    const dropped = Date.now() - this.health.failedAt >= RETRY_MS && (await this.drop(keyHashes));
-    if (dropped) return;
-    for (const keyHash of keyHashes) this.health.pending.add(keyHash);
+    let done = 0;
+    if (Date.now() - this.health.failedAt >= RETRY_MS) {
+      for (; done < keyHashes.length; done += DROP_SLICE) if (!(await this.drop(keyHashes.slice(done, done + DROP_SLICE)))) break;
+    }
+    if (done >= keyHashes.length) return;
+    for (const keyHash of keyHashes.slice(done)) this.health.pending.set(keyHash, ++this.health.sequence);
     if (this.health.pending.size > MAX_PENDING) {
+      // Too many to keep: after the cache returns, skip it until every entry it could hold stale has expired.
       this.health.pending.clear();
       this.health.overflowed = true;
     }
@@ -169,12 +183,12 @@ export class CachedDbStore implements SessionStore {
   /** Replays the missed invalidations (one replay at a time); true once none is left. */
   private replay(): Promise<boolean> {
     this.health.replaying ??= (async () => {
-      // Invalidations missed meanwhile join the set: replay until it is empty.
       while (this.health.pending.size > 0) {
-        const slice: string[] = [];
-        for (const h of this.health.pending) if (slice.push(h) === 100) break;
-        if (!(await this.drop(slice))) return false;
-        slice.forEach((h) => this.health.pending.delete(h));
+        const slice: [string, number][] = [];
+        for (const entry of this.health.pending) if (slice.push(entry) === DROP_SLICE) break;
+        if (!(await this.drop(slice.map(([h]) => h)))) return false;
+        // A hash missed again while its DEL was in flight keeps its newer miss for the next round.
+        for (const [h, sequence] of slice) if (this.health.pending.get(h) === sequence) this.health.pending.delete(h);
       }
       if (this.health.overflowed) {
         this.health.overflowed = false;
@@ -197,13 +211,23 @@ export class CachedDbStore implements SessionStore {
   }
 
   async load(key: string): Promise<LoadResult> {
-    const entry = this.entryKey(hashKey(key));
+    const keyHash = hashKey(key);
+    const entry = this.entryKey(keyHash);
     const lease = `lease:${randomBytes(12).toString("base64url")}`;
-    const read = (await this.readable()) ? await this.cache(() => runScript(this.redis, READ, [entry], [lease, LEASE_MS])) : undefined;
+    const faults = this.health.faults;
+    const read = this.readable() ? await this.cache(() => runScript(this.redis, READ, [entry], [lease, LEASE_MS])) : undefined;
     const cached = read?.[0] === "hit" ? decode(read[1] as string) : undefined;
     if (cached) return cached;
-    const loaded = await this.record.load(key);
-    if (read?.[0] === "lease") await this.cache(() => runScript(this.redis, FILL, [entry], [lease, ...this.encode(loaded)]));
+    const fill = (value: [entry: string, ttlMs: number]) => this.cache(() => runScript(this.redis, FILL, [entry], [lease, ...value]));
+    let loaded: LoadResult;
+    try {
+      loaded = await this.record.load(key);
+    } catch (error) {
+      if (read?.[0] === "lease") void fill(["", 0]); // give the lease back: other readers need not wait it out
+      throw error;
+    }
+    // No fill after a fault since the read: an invalidation missed meanwhile could be this key's.
+    if (read?.[0] === "lease") await fill(this.health.faults === faults && !this.health.pending.has(keyHash) ? this.encode(loaded) : ["", 0]);
     return loaded;
   }
 
@@ -244,15 +268,24 @@ export class CachedDbStore implements SessionStore {
 
   readonly users: UserSessions = {
     list: (userId, currentKey) => this.record.users.list(userId, currentKey),
-    endOthers: async (userId, keepKey) => {
-      const ended = await this.record.endUserSessions(userId, keepKey);
-      await this.invalidate(ended);
-      return ended.length;
-    },
-    endOne: async (userId, id, keepKey) => {
-      const ended = await this.record.endUserSessions(userId, keepKey, id);
-      await this.invalidate(ended);
-      return ended.length > 0;
-    },
+    endOthers: async (userId, keepKey) => (await this.endedElsewhere(this.record.endUserSessions(userId, keepKey))).length,
+    endOne: async (userId, id, keepKey) => (await this.endedElsewhere(this.record.endUserSessions(userId, keepKey, id))).length > 0,
   };
+
+  /**
+   * Drops the entries of the sessions a per-user revocation ended. If the
+   * record failed, which ones is unknown (it may have committed): this
+   * process then skips the cache until any entry it could hold has expired.
+   */
+  private async endedElsewhere(ending: Promise<string[]>): Promise<string[]> {
+    let ended: string[];
+    try {
+      ended = await ending;
+    } catch (error) {
+      this.health.skipUntil = Date.now() + this.ttlMs;
+      throw error;
+    }
+    await this.invalidate(ended);
+    return ended;
+  }
 }
