@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { LibsqlStore, newSessionKey, type JsonValue, type LoadResult, type WriteContext } from "../lib/session";
-import { CachedDbStore, openRedis, RedisUnavailableError, type OpenedRedis, type RecordStore } from "../lib/session/redis";
-import type { RedisConnection } from "../lib/session/stores/redis-lua";
+import { CachedDbStore, openRedis, RedisUnavailableError, type OpenedRedis, type RecordStore, type RedisConnection } from "../lib/session/redis";
 import { libsqlConnection } from "../lib/sessions";
 import { tempDatabase } from "./harness";
 import { startRedis, type RedisProcess } from "./redis-servers";
