@@ -10,7 +10,8 @@ import path from "node:path";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
 import { expect, sessionCookie, signIn, test } from "./fixtures";
-import { freePort, pool, startServer, type TestServer } from "./server";
+import { freePort } from "../test/free-port";
+import { pool, startServer, type TestServer } from "./server";
 import {
   Client,
   hugeBody,

@@ -7,7 +7,8 @@ import { COOKIE_NAME, DATA_DIR } from "./env";
 import { pageText } from "./html";
 import { expect, test } from "./fixtures";
 import { startRedis, type RedisProcess } from "../test/redis-servers";
-import { freePort, pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
+import { freePort } from "../test/free-port";
+import { pool, rawRequest, sameOriginJson, SCALE, startServer, type TestServer } from "./server";
 
 test.describe.configure({ mode: "serial" });
 test.skip(({ engine }) => engine !== "db", "starts its own db-engine servers: runs once, in the db project");

@@ -2,8 +2,8 @@
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../test/free-port";
 import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
 
 export interface TestServer {
@@ -12,17 +12,6 @@ export interface TestServer {
   /** Everything the server printed so far, a line each. */
   logs: string[];
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 interface ServerOptions {

@@ -77,14 +77,19 @@ async function redisTarget(topology: "standalone" | "cluster"): Promise<RedisTar
     : { url: (await (redisServers.standalone ??= startRedis())).url };
 }
 
+/** A connection to that server (closed by stopRedisServers) and a key prefix of the fixture's own. */
+async function testRedis(topology: "standalone" | "cluster") {
+  const opened = openRedis(await redisTarget(topology), () => {});
+  redisConnections.push(opened);
+  return { opened, prefix: `test-${randomBytes(6).toString("hex")}:` };
+}
+
 /**
  * The Redis store on a real redis-server (standalone or a three-master cluster), started once per
  * test process; each fixture writes under a prefix of its own.
  */
 export async function redisEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const opened = openRedis(await redisTarget(topology), () => {});
-  redisConnections.push(opened);
-  const prefix = `test-${randomBytes(6).toString("hex")}:`;
+  const { opened, prefix } = await testRedis(topology);
   const engine = serverSideEngine(new RedisStore(opened.connection, { prefix }), secrets);
   return { name: `cache (Redis ${topology})`, engine, store: () => engine.open().store, serverSide: true, expiresByItself: true, close: opened.close };
 }
@@ -95,9 +100,7 @@ export async function redisEngine(topology: "standalone" | "cluster", secrets: S
  */
 export async function cachedDbEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
   const { db } = await tempDatabase();
-  const opened = openRedis(await redisTarget(topology), () => {});
-  redisConnections.push(opened);
-  const prefix = `test-${randomBytes(6).toString("hex")}:`;
+  const { opened, prefix } = await testRedis(topology);
   const cached = new CachedDbStore(new LibsqlStore(libsqlConnection(db)), opened.connection, { prefix });
   const engine = serverSideEngine(cached, secrets);
   // Only a key with a row can have an entry (a missing session is never cached).

@@ -2,23 +2,12 @@
 // standalone server, or a Redis Cluster (three masters, optionally with replicas), each on free ports in a throwaway folder.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "./free-port";
 
 export const REDIS_SERVER = process.env.REDIS_SERVER_PATH || "/usr/bin/redis-server";
 const REDIS_CLI = path.join(path.dirname(REDIS_SERVER), "redis-cli");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function cli(port: number, ...args: string[]): string {
   // The timeout: a node that hangs fails the wait, never the whole test run.

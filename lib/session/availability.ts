@@ -1,4 +1,5 @@
 import { SessionStoreUnavailableError } from "./errors";
+import { failed, newOutage, succeeded } from "./outage";
 import { processState } from "./process-state";
 import type { SessionStore } from "./types";
 
@@ -22,7 +23,7 @@ const BACKOFF_MS = 2000;
 export type Guarded = "session store" | "page storage";
 
 function health(guarded: Guarded) {
-  return (processState().storeHealth[guarded] ??= { failedAt: 0, trippedAt: 0 });
+  return (processState().storeHealth[guarded] ??= newOutage());
 }
 
 export function storeRecentlyFailed(guarded: Guarded = "session store"): boolean {
@@ -60,20 +61,12 @@ export async function guardStorage<T>(call: Promise<T>, guarded: Guarded = "sess
   const what = guarded === "session store" ? "storage" : guarded;
   try {
     const result = await call;
-    if (state.trippedAt) {
-      console.error(`[session] ${what} available again after ${Date.now() - state.trippedAt} ms`);
-      state.trippedAt = 0;
-    }
-    state.failedAt = 0;
+    succeeded(state, (ms) => console.error(`[session] ${what} available again after ${ms} ms`));
     return result;
   } catch (error) {
     if (error instanceof SessionStoreUnavailableError || !isUnavailability(error)) throw error;
     // One line per outage, however many back-offs it lasts; recovery says how long it was.
-    if (!state.trippedAt) {
-      console.error(`[session] ${what} unavailable: pages answer 503 in ${BACKOFF_MS} ms back-offs until it returns. Cause: ${describe(error)}`);
-    }
-    state.failedAt = Date.now();
-    state.trippedAt ||= state.failedAt;
+    failed(state, () => console.error(`[session] ${what} unavailable: pages answer 503 in ${BACKOFF_MS} ms back-offs until it returns. Cause: ${describe(error)}`));
     throw new SessionStoreUnavailableError(error);
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { newOutage, type Outage } from "./outage";
 
 /**
  * The library's process-wide state, all of it. Next.js loads the proxy, the
@@ -10,7 +11,7 @@ import { randomBytes } from "node:crypto";
  */
 interface ProcessState {
   /** The circuit breakers (availability.ts), by what they guard: when it last failed, and when the current outage began. */
-  storeHealth: Record<string, { failedAt: number; trippedAt: number }>;
+  storeHealth: Record<string, Outage>;
   /** A cache in front of the store (cached-db.ts), by key prefix: its health and the invalidations it missed. */
   cacheHealth: Record<string, CacheHealth>;
   /** Signs what the proxy hands the render in request headers (forwarded-messages.ts): only this process's proxy can. */
@@ -18,12 +19,10 @@ interface ProcessState {
 }
 
 export interface CacheHealth {
-  /** When a cache call last failed (0 after a success). */
-  failedAt: number;
+  /** When a cache call last failed, and when the current outage began. */
+  outage: Outage;
   /** How many cache calls have failed: a fill checks that none failed since its read. */
   faults: number;
-  /** When the current outage began (0 when none). */
-  downSince: number;
   /**
    * Key hashes whose invalidation the cache missed, to replay before it is
    * read again, each with the sequence number of its latest miss: a replay
@@ -34,12 +33,12 @@ export interface CacheHealth {
   /** More were missed than `pending` keeps: after the replay, the cache is skipped until `skipUntil`. */
   overflowed: boolean;
   skipUntil: number;
-  replaying?: Promise<boolean>;
+  replaying?: Promise<void>;
   retryTimer?: NodeJS.Timeout;
 }
 
 export function newCacheHealth(): CacheHealth {
-  return { failedAt: 0, faults: 0, downSince: 0, pending: new Map(), sequence: 0, overflowed: false, skipUntil: 0 };
+  return { outage: newOutage(), faults: 0, pending: new Map(), sequence: 0, overflowed: false, skipUntil: 0 };
 }
 
 const KEY = "__djangoGradeSessions";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashKey } from "../keys";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import { failed, succeeded } from "../outage";
 import { newCacheHealth, processState, type CacheHealth } from "../process-state";
 import { runScript, Script, type RedisConnection } from "./redis-lua";
 
@@ -127,19 +128,13 @@ export class CachedDbStore implements SessionStore {
     });
     try {
       const result = await Promise.race([call(), timeout]);
-      this.health.failedAt = 0;
-      if (this.health.downSince) {
-        this.log(`[session] cache available again after ${Date.now() - this.health.downSince} ms`);
-        this.health.downSince = 0;
-      }
+      succeeded(this.health.outage, (ms) => this.log(`[session] cache available again after ${ms} ms`));
       return result;
     } catch (error) {
-      this.health.failedAt = Date.now();
       this.health.faults++;
-      if (!this.health.downSince) {
-        this.health.downSince = this.health.failedAt;
-        this.log(`[session] cache unavailable: sessions are read from the store of record alone until it returns. Cause: ${(error as Error).message}`);
-      }
+      failed(this.health.outage, () =>
+        this.log(`[session] cache unavailable: sessions are read from the store of record alone until it returns. Cause: ${(error as Error).message}`),
+      );
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -152,17 +147,21 @@ export class CachedDbStore implements SessionStore {
    * (a request never waits for it: until it ends, reads go to the record).
    */
   private readable(): boolean {
-    const now = Date.now();
-    if (now - this.health.failedAt < RETRY_MS || now < this.health.skipUntil) return false;
+    if (this.pausedAfterFault() || Date.now() < this.health.skipUntil) return false;
     if (this.health.pending.size === 0 && !this.health.overflowed) return true;
     void this.replay();
     return false;
   }
 
+  /** Just after a fault no request tries the cache; one tries again after RETRY_MS. */
+  private pausedAfterFault(): boolean {
+    return Date.now() - this.health.outage.failedAt < RETRY_MS;
+  }
+
   /** Drops the entries of these keys, in slices; what the cache misses waits in `pending` for a replay. */
   private async invalidate(keyHashes: string[]): Promise<void> {
     let done = 0;
-    if (Date.now() - this.health.failedAt >= RETRY_MS) {
+    if (!this.pausedAfterFault()) {
       for (; done < keyHashes.length; done += DROP_SLICE) if (!(await this.drop(keyHashes.slice(done, done + DROP_SLICE)))) break;
     }
     if (done >= keyHashes.length) return;
@@ -180,13 +179,13 @@ export class CachedDbStore implements SessionStore {
     return done !== undefined;
   }
 
-  /** Replays the missed invalidations (one replay at a time); true once none is left. */
-  private replay(): Promise<boolean> {
+  /** Replays the missed invalidations, one replay at a time; a fault ends it until the next try. */
+  private replay(): Promise<void> {
     this.health.replaying ??= (async () => {
       while (this.health.pending.size > 0) {
         const slice: [string, number][] = [];
         for (const entry of this.health.pending) if (slice.push(entry) === DROP_SLICE) break;
-        if (!(await this.drop(slice.map(([h]) => h)))) return false;
+        if (!(await this.drop(slice.map(([h]) => h)))) return;
         // A hash missed again while its DEL was in flight keeps its newer miss for the next round.
         for (const [h, sequence] of slice) if (this.health.pending.get(h) === sequence) this.health.pending.delete(h);
       }
@@ -196,7 +195,6 @@ export class CachedDbStore implements SessionStore {
       }
       clearInterval(this.health.retryTimer);
       this.health.retryTimer = undefined;
-      return true;
     })().finally(() => (this.health.replaying = undefined));
     return this.health.replaying;
   }
