@@ -64,4 +64,17 @@ describe("per-request statements", () => {
     assert.equal(seen.rows[0].n, 2, "another connection sees the write: it was committed");
     other.close();
   });
+
+  it("binds :name arguments by position, in SQLite's numbering: repeated names, colons in literals and comments", async () => {
+    const { db } = await tempDatabase();
+    const store = new LibsqlStore(libsqlConnection(db));
+    const sql = `SELECT ':b' AS literal, :b AS b, 3 AS "x:y", :a AS a /* :c */, :b AS again -- :d
+      , :missing AS missing`;
+    const row = await store.statements.get(sql, { a: 1n, b: "two", c: "never", d: "never" });
+    const { _metadata, ...values } = row as Record<string, unknown>; // the driver's timing, beside the columns
+    assert.ok(_metadata);
+    assert.deepEqual(values, { literal: ":b", b: "two", "x:y": 3, a: 1, again: "two", missing: null });
+    await assert.rejects(store.statements.get("SELECT ? AS n", {}), /Only :name parameters/);
+    await assert.rejects(store.statements.get("SELECT @n AS n", { n: 1n }), /Only :name parameters/);
+  });
 });

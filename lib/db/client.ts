@@ -2,6 +2,7 @@ import { createClient, type Client, type Config } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { startCheckpoints } from "./checkpoint";
 import * as schema from "./schema";
 import { readDatabaseSettings } from "./settings";
 
@@ -74,7 +75,7 @@ function reopenAfterFailure(client: Client, configure: () => Promise<void>): Cli
  * timeout makes writers wait, not fail); with WAL, synchronous=NORMAL skips an fsync
  * per commit and still cannot corrupt.
  */
-const LOCAL_PRAGMAS = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"];
+const LOCAL_PRAGMAS = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", `PRAGMA journal_size_limit = ${64 * 1024 * 1024}`];
 
 export function openDatabase(location: DatabaseLocation | string): Database {
   const config = clientConfig(typeof location === "string" ? { url: location } : location);
@@ -95,6 +96,7 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   };
   void configure().catch(() => {});
   const guarded = reopenAfterFailure(client, configure);
+  if (file) startCheckpoints(guarded);
   const $local: LocalFile | undefined = file ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas } : undefined;
   return Object.assign(drizzle(guarded, { schema }), { $client: guarded, ...($local ? { $local } : {}) });
 }

@@ -13,8 +13,22 @@ export function isWellFormedKey(key: unknown): key is string {
 
 /** What the database stores instead of the key: a copy of the table cannot be replayed as cookies. */
 export function hashKey(key: string): string {
-  return oneShotHash ? oneShotHash("sha256", key, "base64url") : crypto.createHash("sha256").update(key).digest("base64url");
+  let hash = hashedLately.get(key);
+  if (hash !== undefined) return hash;
+  hash = oneShotHash ? oneShotHash("sha256", key, "base64url") : crypto.createHash("sha256").update(key).digest("base64url");
+  if (hashedLately.size >= HASHES_KEPT) hashedLately.delete(hashedLately.keys().next().value!);
+  hashedLately.set(key, hash);
+  return hash;
 }
+
+/**
+ * Every statement hashes its key, and under load a digest costs several
+ * times what a lookup does (docs/DESIGN.md). The keys seen lately are kept
+ * with their hashes, as opened seals are (seal.ts): the process holds those
+ * keys in memory for the request anyway. Bounded, oldest out first.
+ */
+const HASHES_KEPT = 10_000;
+const hashedLately = new Map<string, string>();
 
 /** Node's one-shot digest (20.12 and later): a third of createHash's time, and every statement hashes its key. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "base64url") => string }).hash;
