@@ -3,14 +3,17 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { startCheckpoints } from "./checkpoint";
+import { LocalConnection } from "./local-connection";
 import * as schema from "./schema";
 import { readDatabaseSettings } from "./settings";
 
-/** How a plain local database file is opened, for a driver that opens it directly (the session store's prepared statements). */
+/** A plain local database file, for the statements that run on it directly (the app's prepared reads, the session store's). */
 export interface LocalFile {
   file: string;
   busyTimeoutMs: number;
   pragmas: readonly string[];
+  /** The process's direct connection to it, shared by those statements. */
+  shared: LocalConnection;
 }
 
 /** Drizzle over the client; `$local` when the database is a plain local file. */
@@ -97,7 +100,9 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   void configure().catch(() => {});
   const guarded = reopenAfterFailure(client, configure);
   if (file) startCheckpoints(guarded);
-  const $local: LocalFile | undefined = file ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas } : undefined;
+  const $local: LocalFile | undefined = file
+    ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas, shared: new LocalConnection(file, BUSY_TIMEOUT_MS, pragmas) }
+    : undefined;
   return Object.assign(drizzle(guarded, { schema }), { $client: guarded, ...($local ? { $local } : {}) });
 }
 

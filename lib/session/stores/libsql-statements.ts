@@ -1,5 +1,5 @@
 import type { Client } from "@libsql/client";
-import Libsql from "libsql";
+import type Libsql from "libsql";
 
 type Connection = Libsql.Database;
 // One argument, the array of values: the driver binds an array by position.
@@ -35,33 +35,35 @@ interface Compiled {
 }
 
 class PreparedStatements implements Statements {
-  private connection: Connection | undefined;
+  /** The connection the kept statements were prepared on. */
+  private preparedOn: Connection | undefined;
   private readonly cache = new Map<string, Compiled>();
 
   constructor(private readonly local: LocalFile) {}
 
   async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
-    return this.running(() => {
-      const { statement, names } = this.compiled(sql);
+    return this.running((connection) => {
+      const { statement, names } = this.compiled(connection, sql);
       return statement.all(positional(names, args)) as Row[];
     });
   }
 
   // A write's RETURNING: every change is made on the first step, and the reset that follows get() commits it.
   async get<Row>(sql: string, args: SqlArgs): Promise<Row | undefined> {
-    return this.running(() => {
-      const { statement, names } = this.compiled(sql);
+    return this.running((connection) => {
+      const { statement, names } = this.compiled(connection, sql);
       return (statement.get(positional(names, args)) as Row | null) ?? undefined;
     });
   }
 
-  private running<T>(run: () => T): T {
+  private running<T>(run: (connection: Connection) => T): T {
+    const connection = this.local.shared.get();
     try {
-      return run();
+      return run(connection);
     } catch (error) {
       // As with the client (lib/db/client.ts reopens it too): after a failure start from a fresh connection,
       // which also picks up a database file that was replaced.
-      this.close();
+      this.local.shared.reset(connection);
       throw error;
     }
   }
@@ -70,24 +72,18 @@ class PreparedStatements implements Statements {
     return this.cache.size;
   }
 
+  /** The connection is the app's to close; the statements kept on it go. */
   close(): void {
     this.cache.clear();
-    try {
-      this.connection?.close();
-    } catch {
-      // already unusable: dropping it is all that is left to do
-    }
-    this.connection = undefined;
+    this.preparedOn = undefined;
   }
 
-  private compiled(sql: string): Compiled {
+  private compiled(connection: Connection, sql: string): Compiled {
+    if (connection !== this.preparedOn) this.close(); // a fresh connection since: prepare again
+    this.preparedOn = connection;
     let compiled = this.cache.get(sql);
     if (compiled) return compiled;
-    if (!this.connection) {
-      this.connection = new Libsql(this.local.file, { timeout: this.local.busyTimeoutMs });
-      this.connection.exec(this.local.pragmas.join("; "));
-    }
-    compiled = { statement: this.connection.prepare<[SqlValue[]]>(sql), names: parameterNames(sql) };
+    compiled = { statement: connection.prepare<[SqlValue[]]>(sql), names: parameterNames(sql) };
     if (this.cache.size >= MAX_PREPARED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(sql, compiled);
     return compiled;
@@ -159,11 +155,18 @@ class ClientStatements implements Statements {
   close(): void {}
 }
 
-/** How to open a connection to a local database file, as the client's own is set up. */
+/**
+ * A plain local database file, through the app's direct connection to it
+ * (lib/db/local-connection.ts here): shared with the app's own prepared
+ * reads, so that a session write leaves their cached pages valid.
+ */
 export interface LocalFile {
-  file: string;
-  busyTimeoutMs: number;
-  pragmas: readonly string[];
+  shared: {
+    /** The open connection (the same one until a reset). */
+    get(): Connection;
+    /** Closes a connection a statement failed on: the next get() opens a fresh one. */
+    reset(failed: Connection): void;
+  };
 }
 
 /** Prepared statements on a plain local file; the client's own execute anywhere else. */
