@@ -10,9 +10,7 @@ import { readDatabaseSettings } from "./settings";
 /** A plain local database file, for the statements that run on it directly (the app's prepared reads, the session store's). */
 export interface LocalFile {
   file: string;
-  busyTimeoutMs: number;
-  pragmas: readonly string[];
-  /** The process's direct connection to it, shared by those statements. */
+  /** The process's direct connection to it (opened as the client's is), shared by those statements. */
   shared: LocalConnection;
 }
 
@@ -101,7 +99,7 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   const guarded = reopenAfterFailure(client, configure);
   if (file) startCheckpoints(guarded);
   const $local: LocalFile | undefined = file
-    ? { file, busyTimeoutMs: BUSY_TIMEOUT_MS, pragmas, shared: new LocalConnection(file, BUSY_TIMEOUT_MS, pragmas) }
+    ? { file, shared: new LocalConnection(file, BUSY_TIMEOUT_MS, pragmas) }
     : undefined;
   return Object.assign(drizzle(guarded, { schema }), { $client: guarded, ...($local ? { $local } : {}) });
 }

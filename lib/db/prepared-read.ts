@@ -3,11 +3,6 @@ import type { Database } from "./client";
 
 type Row = Record<string, unknown>;
 
-interface Prepared {
-  connection: Libsql.Database;
-  statement: Libsql.Statement;
-}
-
 /**
  * A read a page makes on every visit (the catalogue's counts), compiled once
  * per connection. @libsql/client compiles a statement anew on every call,
@@ -17,18 +12,16 @@ interface Prepared {
  * (a libSQL server, a replica) through the client. Measured in docs/PERFORMANCE.md.
  */
 export function preparedRead<T extends Row>(sql: string): (database: Database) => Promise<T> {
-  const prepared = new WeakMap<Database, Prepared>();
+  // By connection: one that was reset after a failure is dropped with its statement.
+  const prepared = new WeakMap<Libsql.Database, Libsql.Statement>();
   return async (database) => {
     const local = database.$local;
     if (!local) return (await database.$client.execute(sql)).rows[0] as unknown as T;
     const connection = local.shared.get();
     try {
-      let entry = prepared.get(database);
-      if (entry?.connection !== connection) {
-        entry = { connection, statement: connection.prepare(sql) };
-        prepared.set(database, entry);
-      }
-      return entry.statement.get() as T;
+      let statement = prepared.get(connection);
+      if (!statement) prepared.set(connection, (statement = connection.prepare(sql)));
+      return statement.get() as T;
     } catch (error) {
       // As the client does after a failure: start again from a fresh connection (a replaced file, a lock).
       local.shared.reset(connection);

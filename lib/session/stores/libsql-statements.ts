@@ -102,23 +102,19 @@ function positional(names: readonly string[], args: SqlArgs): SqlValue[] {
   return values;
 }
 
-/** Tokens that may hold a colon that is not a parameter: string literals, quoted names, comments. */
-const NOT_PARAMETERS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|:(\w+)|[?@$]\w*/g;
+/** What a statement is scanned for: string literals, quoted names and comments (skipped: a colon there is no parameter), `:name`, and the other parameter forms. */
+const NOT_PARAMETERS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|:(\w+)|([?@$]\w*)/g;
 
 /**
  * The `:name` parameters of a statement in the order SQLite numbers them:
  * by first appearance, a repeated name sharing its number. Only `:name`
  * is used here; another form throws rather than bind in the wrong place.
  */
-export function parameterNames(sql: string): string[] {
+function parameterNames(sql: string): string[] {
   const names: string[] = [];
-  for (const match of sql.matchAll(NOT_PARAMETERS)) {
-    const token = match[0];
-    if (match[1] !== undefined) {
-      if (!names.includes(match[1])) names.push(match[1]);
-    } else if (/^[?@$]/.test(token)) {
-      throw new Error(`Only :name parameters are supported, not ${token} in: ${sql}`);
-    }
+  for (const [, name, otherForm] of sql.matchAll(NOT_PARAMETERS)) {
+    if (otherForm !== undefined) throw new Error(`Only :name parameters are supported, not ${otherForm} in: ${sql}`);
+    if (name !== undefined && !names.includes(name)) names.push(name);
   }
   return names;
 }
