@@ -4,8 +4,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
+import { endOfLifeWarning } from "./node-lts.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+const outdated = endOfLifeWarning();
+if (outdated) console.warn(`[start] ${outdated}`);
 const next = path.join("node_modules", "next", "dist", "bin", "next");
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 

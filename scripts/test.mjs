@@ -1,12 +1,13 @@
-// `npm test`: unit tests, one production build, then the Playwright suite in Chromium.
+// `npm test`: unit tests, one production build, then the Playwright suite in Chromium; then, when this
+// machine runs another Node.js line, the unit tests and the db and cookie projects again on the current LTS.
 // Prints each runner's output and, last, the totals of both.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CURRENT_LTS, installCurrentLts } from "./node-lts.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", NEXT_DIST_DIR: ".next-test" };
-env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "sessions-e2e-"));
 const started = Date.now();
 
 /** Debian packages the tests run for real: installed when root, else the one command to run. */
@@ -29,9 +30,9 @@ function ensurePackages() {
 }
 
 /** Runs a command, echoing its output as it comes, and returns [passed, failed] read from its summary. */
-async function runCounted(label, command, args, parse) {
+async function runCounted(label, command, args, parse, runEnv = env) {
   console.log(`\n=== ${label} ===`);
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env: runEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (process.stdout.write(chunk), (output += chunk)));
   child.stderr.on("data", (chunk) => (process.stderr.write(chunk), (output += chunk)));
@@ -43,15 +44,6 @@ async function runCounted(label, command, args, parse) {
 
 const number = (text, re) => Number(text.match(re)?.[1] ?? 0);
 
-ensurePackages();
-const unitFiles = execFileSync("bash", ["-c", "ls test/*.test.ts"], { encoding: "utf8" }).trim().split("\n");
-const unit = await runCounted("unit tests (node:test, real libSQL files)", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...unitFiles], (out) => [
-  number(out, /^# pass (\d+)/m),
-  number(out, /^# fail (\d+)/m),
-]);
-
-console.log("\n=== next build (once for the whole run) ===");
-const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, stdio: "inherit" });
 /** A redis-server of the run's own for the `cache` engine's Playwright project, on a free port. */
 async function startRedis() {
   const { createServer } = await import("node:net");
@@ -68,17 +60,49 @@ async function startRedis() {
   return `redis://127.0.0.1:${port}`;
 }
 
-let e2e = [0, 1];
-if (build.status === 0) {
-  env.E2E_REDIS_URL ||= await startRedis();
-  e2e = await runCounted("end-to-end tests (Playwright, Chromium, next start)", process.execPath, ["node_modules/@playwright/test/cli.js", "test"], (out) => [
-    number(out, /(\d+) passed/),
-    number(out, /(\d+) failed/) + number(out, /(\d+) flaky/),
+ensurePackages();
+const unitFiles = execFileSync("bash", ["-c", "ls test/*.test.ts"], { encoding: "utf8" }).trim().split("\n");
+
+/** The unit tests on `node`. */
+function unitTests(node, label) {
+  return runCounted(`unit tests on Node.js ${label} (node:test, real libSQL files)`, node, ["--import", "tsx", "--test", "--test-concurrency=1", ...unitFiles], (out) => [
+    number(out, /^# pass (\d+)/m),
+    number(out, /^# fail (\d+)/m),
   ]);
 }
 
-const [passed, failed] = [unit[0] + e2e[0], unit[1] + e2e[1]];
-console.log(`\nunit: ${unit[0]} passed, ${unit[1]} failed; e2e: ${e2e[0]} passed, ${e2e[1]} failed; ${Math.round((Date.now() - started) / 1000)} s`);
+/** The Playwright suite against `next start` on `node` (its directory goes first on PATH), for `engines`. */
+function e2eTests(node, label, engines) {
+  const runEnv = { ...env, PATH: `${path.dirname(node)}${path.delimiter}${env.PATH}`, E2E_DATA_DIR: mkdtempSync(path.join(tmpdir(), "sessions-e2e-")) };
+  if (engines) runEnv.E2E_ENGINES = engines;
+  return runCounted(`end-to-end tests on Node.js ${label} (Playwright, Chromium, next start${engines ? `; ${engines}` : ""})`, node, ["node_modules/@playwright/test/cli.js", "test"], (out) => [
+    number(out, /(\d+) passed/),
+    number(out, /(\d+) failed/) + number(out, /(\d+) flaky/),
+  ], runEnv);
+}
+
+const here = process.versions.node;
+const results = [];
+results.push([`unit (Node ${here})`, await unitTests(process.execPath, here)]);
+
+console.log("\n=== next build (once for the whole run) ===");
+const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, stdio: "inherit" });
+if (build.status === 0) {
+  env.E2E_REDIS_URL ||= await startRedis();
+  results.push([`e2e (Node ${here})`, await e2eTests(process.execPath, here)]);
+} else results.push([`e2e (Node ${here})`, [0, 1]]);
+
+// The current LTS too, when this machine's Node is another line: the unit tests and the db and cookie
+// projects (SECOND_NODE=0 skips it). It reuses the build: next build's output does not depend on the Node.
+if (Number(here.split(".")[0]) !== CURRENT_LTS && env.SECOND_NODE !== "0") {
+  const lts = installCurrentLts(path.join(".cache", `node${CURRENT_LTS}`));
+  const version = execFileSync(lts, ["--version"], { encoding: "utf8" }).trim().slice(1);
+  results.push([`unit (Node ${version})`, await unitTests(lts, version)]);
+  results.push([`e2e (Node ${version})`, build.status === 0 ? await e2eTests(lts, version, "db,cookie") : [0, 1]]);
+}
+
+const passed = results.reduce((sum, [, counts]) => sum + counts[0], 0);
+const failed = results.reduce((sum, [, counts]) => sum + counts[1], 0);
+console.log(`\n${results.map(([label, [p, f]]) => `${label}: ${p} passed, ${f} failed`).join("; ")}; ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
-
