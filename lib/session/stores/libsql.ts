@@ -166,7 +166,7 @@ const EVICT_ANONYMOUS_SQL = `DELETE FROM sessions WHERE rowid IN (SELECT rowid F
   LIMIT (SELECT max(anonymous - :max, :atLeast) FROM session_counts))`;
 
 /** Rows evicted to make room when the disk or the database is full. */
-const FULL_EVICTION_BATCH = 100;
+const FULL_EVICTION_BATCH = 16;
 
 /** SQLite's "database or disk is full" (a disk, a quota, or max_page_count), anywhere in the error's causes. */
 function isStoreFull(error: unknown): boolean {

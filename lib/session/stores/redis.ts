@@ -19,7 +19,7 @@ export interface RedisStoreOptions {
 const SCRIPTS = { load: new Script(LOAD), save: new Script(SAVE), increment: new Script(INCREMENT), touch: new Script(TOUCH), end: new Script(END), evict: new Script(EVICT) };
 
 /** Sessions evicted to make room when Redis reports OOM (at maxmemory with noeviction). */
-const FULL_EVICTION_BATCH = 100;
+const FULL_EVICTION_BATCH = 16;
 
 /** Redis refusing a write at maxmemory: "OOM command not allowed when used memory > 'maxmemory'". */
 function isOutOfMemory(error: unknown): boolean {
@@ -73,8 +73,9 @@ export class RedisStore implements SessionStore {
   /** Evicts the `count` oldest anonymous sessions (never one a user has signed in to since); returns how many went. */
   async evictAnonymous(count: number): Promise<number> {
     if (count <= 0) return 0;
-    const popped = (await this.redis.send(this.anonymousIndex, ["ZPOPMIN", this.anonymousIndex, String(count)])) as string[];
-    const hashes = popped.filter((_, i) => i % 2 === 0);
+    const popped = (await this.redis.send(this.anonymousIndex, ["ZPOPMIN", this.anonymousIndex, String(count)])) as unknown[];
+    // [[member, score], …] over RESP3, [member, score, …] over RESP2.
+    const hashes = popped.flatMap((entry, i) => (Array.isArray(entry) ? [String(entry[0])] : i % 2 === 0 ? [String(entry)] : []));
     const evicted = await Promise.all(hashes.map((keyHash) => runScript(this.redis, SCRIPTS.evict, this.keys(keyHash), [])));
     return evicted.filter((reply) => Number(reply) === 1).length;
   }
