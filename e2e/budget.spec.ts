@@ -82,7 +82,7 @@ test("a client with a session of its own keeps it while over budget for new ones
     for (let i = 0; i < 30; i++) await fetch(`${server.baseURL}/library`);
     const again = await fetch(`${server.baseURL}/library`, { headers: { cookie } });
     expect(again.status).toBe(200);
-    expect(await again.text()).toMatch(/You have visited this page 2 times/);
+    expect((await again.text()).replaceAll("<!-- -->", "")).toContain("You have visited this page 2 times.");
   } finally {
     await server.stop();
   }

@@ -33,8 +33,8 @@ async function measure(name, request) {
   console.log(`  rows +${after.rows - before.rows} (${per(after.rows - before.rows)}/s), data +${after.bytes - before.bytes} B (${per(after.bytes - before.bytes)} B/s), file +${after.file - before.file} B`);
 }
 
-const value = "x".repeat(60 * 1024);
-await measure("cookie-less PATCH /api/session, 60 KB", () =>
+const value = "x".repeat(Number(process.env.VALUE_KB || 60) * 1024); // VALUE_KB: the size of each value
+await measure(`cookie-less PATCH /api/session, ${value.length / 1024} KB`, () =>
   fetch(`${base}/api/session`, { method: "PATCH", headers: { origin: base, "content-type": "application/json" }, body: JSON.stringify({ set: { v: value } }) }),
 );
 await measure("cookie-less GET /library", () => fetch(`${base}/library`));
