@@ -18,10 +18,19 @@ const PORT_BASE = Number(process.env.E2E_PORT_BASE || 3201);
 /** The Redis the `cache` engine's server uses (npm test starts one and sets it). */
 export const REDIS_URL = process.env.E2E_REDIS_URL;
 
+/**
+ * Every test client comes from 127.0.0.1: the servers shared by the specs let one address make
+ * many anonymous sessions (e2e/budget.spec.ts runs its own server with the budget it tests).
+ */
+export const SHARED_ADDRESS_BUDGET = {
+  SESSION_ANONYMOUS_NEW_PER_MINUTE: "1000000",
+  SESSION_ANONYMOUS_BYTES_PER_MINUTE: "10000000000",
+} as const;
+
 const ALL_SERVERS = {
-  db: { port: PORT_BASE, env: { SESSION_ENGINE: "db" } },
-  cookie: { port: PORT_BASE + 1, env: { SESSION_ENGINE: "cookie" } },
-  cache: { port: PORT_BASE + 2, env: { SESSION_ENGINE: "cache", REDIS_URL: REDIS_URL ?? "" } },
+  db: { port: PORT_BASE, env: { SESSION_ENGINE: "db", ...SHARED_ADDRESS_BUDGET } },
+  cookie: { port: PORT_BASE + 1, env: { SESSION_ENGINE: "cookie", ...SHARED_ADDRESS_BUDGET } },
+  cache: { port: PORT_BASE + 2, env: { SESSION_ENGINE: "cache", REDIS_URL: REDIS_URL ?? "", ...SHARED_ADDRESS_BUDGET } },
 } as const;
 
 export type EngineName = keyof typeof ALL_SERVERS;

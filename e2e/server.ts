@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../test/free-port";
-import { COOKIE_NAME, DATA_DIR, TEST_SECRET } from "./env";
+import { COOKIE_NAME, DATA_DIR, SHARED_ADDRESS_BUDGET, TEST_SECRET } from "./env";
 
 export interface TestServer {
   baseURL: string;
@@ -30,6 +30,7 @@ async function spawnServer(options: ServerOptions) {
     SESSION_SECRET: TEST_SECRET,
     SESSION_ENGINE: "db",
     SESSION_COOKIE_NAME: COOKIE_NAME,
+    ...SHARED_ADDRESS_BUDGET,
     ...options.env,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];

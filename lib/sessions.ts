@@ -16,6 +16,7 @@ import {
   type SecretList,
   type SessionEngine,
   type SessionHooks,
+  type SessionSettings,
   ImproperlyConfigured,
 } from "./session";
 import { createSessions } from "./session/next";
@@ -63,13 +64,18 @@ export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
 }
 
 /** The engines SESSION_ENGINE can name. A new store is one file and one line here. */
-const ENGINES: Record<string, (secrets: SecretList, cookieName: string) => SessionEngine> = {
-  db: (secrets) => serverSideEngine(new LibsqlStore(libsqlConnection(db())), secrets),
-  cookie: (secrets, cookieName) => cookieEngine(secrets, cookieName),
-  cache: (secrets) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection), secrets),
-  cached_db: (secrets) =>
-    serverSideEngine(new CachedDbStore(new LibsqlStore(libsqlConnection(db())), openRedis(redisTarget(process.env)).connection), secrets),
+const ENGINES: Record<string, (secrets: SecretList, settings: SessionSettings) => SessionEngine> = {
+  db: (secrets, settings) => serverSideEngine(new LibsqlStore(libsqlConnection(db()), bound(settings)), secrets),
+  cookie: (secrets, settings) => cookieEngine(secrets, settings.cookieName),
+  cache: (secrets, settings) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection, bound(settings)), secrets),
+  cached_db: (secrets, settings) =>
+    serverSideEngine(new CachedDbStore(new LibsqlStore(libsqlConnection(db()), bound(settings)), openRedis(redisTarget(process.env)).connection), secrets),
 };
+
+/** SESSION_ANONYMOUS_MAX_SESSIONS, as the server-side stores take it. */
+function bound(settings: SessionSettings): { maxAnonymousSessions: number } {
+  return { maxAnonymousSessions: settings.anonymousMaxSessions };
+}
 
 /** Security-relevant moments, one log line each (never a key or cookie value). */
 const SECURITY_LOG: SessionHooks = {
@@ -82,7 +88,7 @@ const SECURITY_LOG: SessionHooks = {
 function build() {
   const settings = readSettings(process.env, Object.keys(ENGINES));
   const secrets = secretsFromEnv(process.env);
-  const engine = ENGINES[settings.engine](secrets, settings.cookieName);
+  const engine = ENGINES[settings.engine](secrets, settings);
   const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress: lastForwardedFor });
   return { ...sessions, secrets, engine, hooks: SECURITY_LOG };
 }

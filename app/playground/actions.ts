@@ -1,7 +1,7 @@
 "use server";
 
 import { refresh } from "next/cache";
-import { SessionTooLargeError } from "@/lib/session";
+import { SessionBudgetError, SessionTooLargeError } from "@/lib/session";
 import { getSession } from "@/lib/sessions";
 import { InputError, OPERATIONS } from "./operations";
 import { formText } from "../form-text";
@@ -32,7 +32,7 @@ export async function runPlayground(previous: PlaygroundResult | null, form: For
     refresh();
     return { ok: true, op, ...outcome, flags: flags(), fields };
   } catch (error) {
-    if (error instanceof InputError || error instanceof SessionTooLargeError) {
+    if (error instanceof InputError || error instanceof SessionTooLargeError || error instanceof SessionBudgetError) {
       return { ok: false, op, message: error.message, note: "Nothing was changed.", flags: flags(), fields };
     }
     throw error;

@@ -30,8 +30,11 @@ export function storeRecentlyFailed(guarded: Guarded = "session store"): boolean
   return Date.now() - health(guarded).failedAt < BACKOFF_MS;
 }
 
-/** SQLite's primary result codes that mean the storage itself is failing, not the statement. */
-const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY|FULL|NOMEM|PROTOCOL)/;
+/**
+ * SQLite's primary result codes that mean the storage itself is failing, not the statement.
+ * Not SQLITE_FULL: a full disk still reads, and the store makes room or refuses the write (507).
+ */
+const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY|NOMEM|PROTOCOL)/;
 /** Network failures (Node and undici codes) and libSQL's remote-protocol ones. */
 const UNAVAILABLE_NETWORK = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_|HRANA_|SERVER_ERROR$|CLIENT_CLOSED$|REDIS_UNAVAILABLE$)/;
 

@@ -54,3 +54,35 @@ export class SessionStoreUnavailableError extends Error {
 export class SessionEngineUnsupportedError extends Error {
   override name = "SessionEngineUnsupportedError";
 }
+
+/**
+ * A write the server will not store for a visitor who is not signed in: its
+ * client's budget (new sessions or bytes per minute) is spent (status 429),
+ * or the store is full (status 507). Nothing changed; reads still work.
+ */
+export class SessionBudgetError extends Error {
+  override name = "SessionBudgetError";
+  constructor(
+    readonly status: 429 | 507,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The client's budget of anonymous session data is spent for now (429). */
+export class SessionBudgetExceededError extends SessionBudgetError {
+  override name = "SessionBudgetExceededError";
+  constructor(what: string) {
+    super(429, `Too many new sessions or too much session data from this client: ${what}. Try again in a minute, or sign in.`);
+  }
+}
+
+/** The store has no room (disk full, Redis at maxmemory) even after evicting anonymous sessions (507). */
+export class SessionStoreFullError extends SessionBudgetError {
+  override name = "SessionStoreFullError";
+  constructor(cause?: unknown) {
+    super(507, "Session storage is full: this change was not stored", { cause });
+  }
+}

@@ -25,8 +25,12 @@ export {
   SessionKeyRequiredError,
   SessionStoreUnavailableError,
   SessionEngineUnsupportedError,
+  SessionBudgetError,
+  SessionBudgetExceededError,
+  SessionStoreFullError,
 } from "./errors";
 export { assertValidKey, assertReservedKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
+export { ClientBudget, clientBucket, type ClientBudgetLimits } from "./budget";
 export { readSettings, ImproperlyConfigured, type SessionSettings, type SameSite } from "./settings";
 export { parseSecrets, type SecretList } from "./secret";
 export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./cookie";

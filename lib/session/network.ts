@@ -19,7 +19,7 @@ export function networkOf(address: string | undefined): string | undefined {
 }
 
 /** The eight groups of an IPv6 address, "::" expanded (an embedded IPv4 tail counts as two). */
-function ipv6Groups(address: string): string[] | null {
+export function ipv6Groups(address: string): string[] | null {
   const [head, tail, extra] = address.split("::");
   if (extra !== undefined) return null;
   const part = (text: string | undefined) => (text ? text.split(":").flatMap(v4Tail) : []);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { ClientBudget } from "./budget";
 import { newOutage, type Outage } from "./outage";
 
 /**
@@ -16,6 +17,8 @@ interface ProcessState {
   cacheHealth: Record<string, CacheHealth>;
   /** Signs what the proxy hands the render in request headers (forwarded-messages.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
+  /** The per-client budgets of anonymous session data (budget.ts): one table per process, so a client cannot spend it once per bundle. */
+  clientBudget?: ClientBudget;
 }
 
 export interface CacheHealth {

@@ -1,4 +1,5 @@
-import { SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
+import type { ClientBudget } from "./budget";
+import { SessionBudgetError, SessionBudgetExceededError, SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
 import { runHook, type JsonValue, type SessionChange, type SessionHooks, type SessionKey, type SessionStore, type UserSessionInfo, type UserSessions, type ValueOf, type WriteContext } from "./types";
 import { assertChange, assertIncrement, assertIncrementResult, assertReservedKey, ownCopy, putOwn, RESERVED_PREFIX, type Writer } from "./validate";
@@ -16,6 +17,8 @@ export interface SessionTransport {
   readonly userAgent?: string;
   /** The client's network (see WriteContext.network), stored for the device list. */
   readonly network?: string;
+  /** The client's address, as the app trusts it: what its budget of anonymous data is counted under (never stored). */
+  readonly clientAddress?: string;
   sendKey(key: string, maxAgeSeconds: number | null): Promise<void>;
   deleteCookie(): Promise<void>;
 }
@@ -27,8 +30,20 @@ export interface SessionOptions {
   maxBytes: number;
   /** Seconds after creation when the session ends however active; 0 = no limit. */
   absoluteAge?: number;
+  /** The payload limit while no user is signed in (SESSION_ANONYMOUS_MAX_BYTES); default maxBytes. */
+  anonymousMaxBytes?: number;
+  /** Per-client budgets of anonymous data (new sessions, bytes per minute); none: unlimited. */
+  budget?: ClientBudget;
   hooks?: SessionHooks;
 }
+
+/** A budget reservation for one store write: what the store is told, and its settlement afterwards. */
+interface Reservation {
+  created?: () => void;
+  settle(): void;
+}
+
+const NO_RESERVATION: Reservation = { settle: () => {} };
 
 /** Reserved keys (see validate.ts), as in Django: kept with the data, never listed by keys()/items(). */
 const EXPIRY_KEY = "_session_expiry";
@@ -49,6 +64,11 @@ function isExpiryDate(ms: number): boolean {
 
 function byteSize(data: Data): number {
   return Buffer.byteLength(JSON.stringify(data));
+}
+
+/** Whether the data names a signed-in user (sign-in's integer `_auth_user_id`). */
+function isSignedIn(data: Data | null): boolean {
+  return Number.isInteger(data?._auth_user_id);
 }
 
 /**
@@ -109,11 +129,64 @@ export class Session {
     const draft = ownCopy(current);
     const touched = mutate(draft);
     const bytes = byteSize(draft);
-    if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
+    const [limit, setting] = this.limitFor(draft);
+    if (bytes > limit) throw new SessionTooLargeError(bytes, limit, setting);
     await this.store.assertFits?.(draft);
     this.data = draft;
     for (const key of touched) this.changedKeys.add(key);
     this.modified = true;
+  }
+
+  /** The payload limit for this data: SESSION_ANONYMOUS_MAX_BYTES while no user is signed in. */
+  private limitFor(data: Data): [number, string] {
+    const anonymous = this.options.anonymousMaxBytes;
+    if (anonymous === undefined || anonymous >= this.options.maxBytes || isSignedIn(data)) return [this.options.maxBytes, "SESSION_MAX_BYTES"];
+    return [anonymous, "SESSION_ANONYMOUS_MAX_BYTES"];
+  }
+
+  /** Whether a write may create the stored session (nothing known to be stored under the key). */
+  private mayCreate(): boolean {
+    return this.keyHoldsNoData || this.keyEnded || this.data === null || Object.keys(this.data).length === 0;
+  }
+
+  /**
+   * Charges a write of a visitor who is not signed in to the client's budget
+   * before it is stored (SessionBudgetExceededError when spent, nothing
+   * written). A write that may create the session reserves a new session;
+   * `settle` gives it back unless the store said it created one. Only a
+   * client already over budget pays a load to learn whether its session exists.
+   */
+  private async reserve(bytes: number, alwaysCreates: boolean): Promise<Reservation> {
+    const budget = this.options.budget;
+    if (!budget || isSignedIn(this.data)) return NO_RESERVATION;
+    const client = this.transport.clientAddress;
+    const creates = alwaysCreates || this.mayCreate();
+    const reserved = creates && budget.reserveSession(client);
+    if (creates && !reserved) {
+      if (alwaysCreates) throw new SessionBudgetExceededError("new sessions per minute");
+      if (this.data === null) await this.load();
+      if (isSignedIn(this.data)) return NO_RESERVATION;
+      if (this.mayCreate()) throw new SessionBudgetExceededError("new sessions per minute");
+    }
+    if (!budget.chargeBytes(client, bytes)) {
+      if (reserved) budget.refundSession(client);
+      throw new SessionBudgetExceededError("bytes of session data per minute");
+    }
+    let created = false;
+    return {
+      created: () => void (created = true),
+      settle: () => void (reserved && !created && budget.refundSession(client)),
+    };
+  }
+
+  /** One store write under a reservation: settled whatever happens. */
+  private async reserved<T>(bytes: number, write: (ctx: WriteContext) => Promise<T>, alwaysCreates = false): Promise<T> {
+    const reservation = await this.reserve(bytes, alwaysCreates);
+    try {
+      return await write({ ...this.writeContext(), created: reservation.created });
+    } finally {
+      reservation.settle();
+    }
   }
 
   private static visible(data: Data): [string, JsonValue][] {
@@ -260,10 +333,12 @@ export class Session {
     // Checked here when the data is at hand; the store checks again atomically.
     if (this.data) assertIncrementResult(key, Object.hasOwn(this.data, key) ? this.data[key] : undefined, by);
     await this.ensureWritableKey();
-    let value = await this.store.increment(this.key!, key, by, this.writeContext());
+    // What a count can add: the key, its quotes and colon, a comma and the digits.
+    const growth = Buffer.byteLength(key) + 4 + 17;
+    let value = await this.reserved(growth, (ctx) => this.store.increment(this.key!, key, by, ctx));
     if (value === "interrupted") {
       await this.replaceDeadKey();
-      value = (await this.store.increment(this.key!, key, by, this.writeContext())) as number;
+      value = (await this.reserved(growth, (ctx) => this.store.increment(this.key!, key, by, ctx))) as number;
     }
     this.storedData();
     if (this.data) putOwn<JsonValue>(this.data, key, value);
@@ -295,7 +370,9 @@ export class Session {
     const oldKey = this.keyEnded ? null : this.key;
     this.key = newSessionKey();
     this.keyEnded = false;
-    await this.store.cycle(oldKey, this.key, data, this.writeContext());
+    const newKey = this.key;
+    const creates = Object.keys(data).length > 0;
+    await this.reserved(creates ? byteSize(data) : 0, (ctx) => this.store.cycle(oldKey, newKey, data, ctx), creates);
     runHook(this.options.hooks?.rotated, this.eventInfo());
     this.changedKeys.clear();
     this.replaceAll = false;
@@ -397,7 +474,12 @@ export class Session {
   async refresh(): Promise<void> {
     const data = await this.load();
     if (this.keyEnded || !this.key) return;
-    if (Object.keys(data).length > 0) await this.store.touch(this.key, this.writeContext());
+    try {
+      if (Object.keys(data).length > 0) await this.store.touch(this.key, this.writeContext());
+    } catch (error) {
+      if (!(error instanceof SessionBudgetError)) throw error;
+      return; // a full store: the session keeps its expiry, and the cookie its own (refreshed when there is room)
+    }
     await this.sendCookie(); // re-sealed: the next refresh is an interval away
   }
 
@@ -414,7 +496,7 @@ export class Session {
   }
 
   private writeContext(): WriteContext {
-    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, network: this.transport.network, maxBytes: this.options.maxBytes };
+    return { expiresAt: Date.now() + this.getExpiryAge() * 1000, userAgent: this.transport.userAgent, network: this.transport.network, maxBytes: this.options.maxBytes, anonymousMaxBytes: this.options.anonymousMaxBytes };
   }
 
   private pendingChange(): SessionChange {
@@ -463,10 +545,15 @@ export class Session {
     if (!dirty && !refresh) return;
     if (!dirty && (await this.isEmpty())) return;
     await this.ensureWritableKey();
-    let result = await this.store.save(this.key!, this.pendingChange(), this.writeContext());
+    const write = () => {
+      const change = this.pendingChange();
+      const bytes = Object.keys(change.set).length > 0 ? Buffer.byteLength(JSON.stringify(change.set)) : 0;
+      return this.reserved(bytes, (ctx) => this.store.save(this.key!, change, ctx));
+    };
+    let result = await write();
     if (result === "interrupted") {
       await this.replaceDeadKey();
-      result = await this.store.save(this.key!, this.pendingChange(), this.writeContext());
+      result = await write();
     }
     this.changedKeys.clear();
     this.replaceAll = false;

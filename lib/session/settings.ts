@@ -18,6 +18,14 @@ export interface SessionSettings {
   expireAtBrowserClose: boolean;
   saveEveryRequest: boolean;
   maxBytes: number;
+  /** The payload limit of a session with no signed-in user (at most maxBytes). */
+  anonymousMaxBytes: number;
+  /** New sessions of visitors not signed in, per client address and minute. */
+  anonymousNewPerMinute: number;
+  /** Bytes of session data visitors not signed in may write, per client address and minute. */
+  anonymousBytesPerMinute: number;
+  /** Sessions without a signed-in user the store keeps at most; past it the oldest are evicted. */
+  anonymousMaxSessions: number;
   /** Seconds after creation when a session ends however active it is; 0 = off. */
   absoluteAge: number;
   /** An active session's expiry (row and cookie) is pushed forward at most once per this many seconds. */
@@ -92,10 +100,16 @@ export function readSettings(env: Env, engines: readonly string[] = ["db"]): Ses
     expireAtBrowserClose: bool(env, "SESSION_EXPIRE_AT_BROWSER_CLOSE", false),
     saveEveryRequest: bool(env, "SESSION_SAVE_EVERY_REQUEST", false),
     maxBytes: positiveInt(env, "SESSION_MAX_BYTES", 65_536),
+    anonymousMaxBytes: positiveInt(env, "SESSION_ANONYMOUS_MAX_BYTES", 16_384),
+    anonymousNewPerMinute: positiveInt(env, "SESSION_ANONYMOUS_NEW_PER_MINUTE", 60),
+    anonymousBytesPerMinute: positiveInt(env, "SESSION_ANONYMOUS_BYTES_PER_MINUTE", 262_144),
+    anonymousMaxSessions: positiveInt(env, "SESSION_ANONYMOUS_MAX_SESSIONS", 50_000),
     absoluteAge: wholeSeconds(env, "SESSION_ABSOLUTE_AGE", 0),
     refreshInterval: wholeSeconds(env, "SESSION_REFRESH_INTERVAL", 60),
     sweepInterval: positiveInt(env, "SESSION_SWEEP_INTERVAL", 300),
   };
+  // Never above SESSION_MAX_BYTES: a smaller SESSION_MAX_BYTES alone lowers both.
+  settings.anonymousMaxBytes = Math.min(settings.anonymousMaxBytes, settings.maxBytes);
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {
     throw new ImproperlyConfigured(`SESSION_COOKIE_NAME is not a valid cookie name: ${JSON.stringify(settings.cookieName)}`);
   }

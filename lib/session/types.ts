@@ -36,6 +36,14 @@ export interface WriteContext {
   network?: string;
   /** SESSION_MAX_BYTES: an increment that would grow the payload past it is refused (SessionTooLargeError). */
   maxBytes: number;
+  /**
+   * The limit of a session with no signed-in user (no integer `_auth_user_id`
+   * after the write); default maxBytes. Checked with maxBytes in the store's
+   * one statement or script, so concurrent writes cannot pass either.
+   */
+  anonymousMaxBytes?: number;
+  /** Called by the store when this write created the session's stored data (a new session, for the client's budget). */
+  created?: () => void;
 }
 
 /**

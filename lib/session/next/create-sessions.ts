@@ -4,10 +4,12 @@ import type { NextRequest } from "next/server";
 import { cache } from "react";
 import { guardedStore, guardStorage, storeRecentlyFailed } from "../availability";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "../cookie";
-import { SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "../errors";
+import { ClientBudget } from "../budget";
+import { SessionBudgetError, SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "../errors";
 import { newSessionKey } from "../keys";
+import { processState } from "../process-state";
 import { localPath } from "../local-path";
-import { networkOf } from "../network";
+import { clientOf } from "./client";
 import { addMessage as addSessionMessage, type Message, type MessageLevel } from "../messages";
 import type { RenderWrite, RequiredData } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
@@ -114,10 +116,23 @@ export async function isPrefetch(): Promise<boolean> {
   return h.has("next-router-prefetch") || /prefetch/i.test(h.get("sec-purpose") ?? h.get("purpose") ?? "");
 }
 
-/** The Session's options, from the settings and hooks. */
-export function sessionOptions(settings: SessionSettings, hooks?: SessionHooks): SessionOptions {
-  const { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, absoluteAge } = settings;
-  return { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, absoluteAge, hooks };
+/**
+ * The per-client budget of anonymous data, one per process (the proxy and the
+ * pages are separate bundles): rebuilt only when the limits change (tests).
+ */
+function clientBudget(settings: SessionSettings): ClientBudget {
+  const limits = { newSessions: settings.anonymousNewPerMinute, bytes: settings.anonymousBytesPerMinute };
+  const state = processState();
+  const current = state.clientBudget;
+  if (current?.limits.newSessions === limits.newSessions && current.limits.bytes === limits.bytes) return current;
+  return (state.clientBudget = new ClientBudget(limits));
+}
+
+/** The Session's options, from the settings and hooks; `serverSide`: the engine stores data on the server, so it has a budget. */
+export function sessionOptions(settings: SessionSettings, hooks?: SessionHooks, serverSide = true): SessionOptions {
+  const { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, absoluteAge, anonymousMaxBytes } = settings;
+  const budget = serverSide ? clientBudget(settings) : undefined;
+  return { cookieAge, expireAtBrowserClose, saveEveryRequest, maxBytes, anonymousMaxBytes, absoluteAge, budget, hooks };
 }
 
 /** What an app uses: built once, by `createSessions`, in one app-side file. */
@@ -131,7 +146,8 @@ export type Sessions = ReturnType<typeof createSessions>;
  */
 export function createSessions(config: SessionsConfig) {
   const { settings } = config;
-  const options = sessionOptions(settings, config.hooks);
+  // A server-side store is the one that persists render-time writes: the cookie engine stores nothing here.
+  const options = sessionOptions(settings, config.hooks, config.engine.writesDuringRender);
 
   async function requestSession({ routeHandler = false } = {}): Promise<Session> {
     const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
@@ -149,7 +165,7 @@ export function createSessions(config: SessionsConfig) {
       keyIsNew: isNewKey(incomingKey, requestHeaders.get(NEW_KEY_HEADER)),
       writable: canSetCookies(jar),
       userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? undefined,
-      network: networkOf(config.clientAddress?.(requestHeaders)),
+      ...clientOf(config, requestHeaders),
       async sendKey(key, maxAge) {
         jar.set(settings.cookieName, await opened.cookie.write(key), cookieAttributes(settings, maxAge));
       },
@@ -195,6 +211,8 @@ export function createSessions(config: SessionsConfig) {
       if (error instanceof SessionKeyRequiredError || error instanceof SessionInterruptedError) {
         redirect(`${RENEW_PATH}?next=${encodeURIComponent(declared.path)}`);
       }
+      // Over the client's budget, or a full store: the page renders, the write is just not kept.
+      if (error instanceof SessionBudgetError) return declared.read(session);
       throw error;
     }
   }
@@ -222,6 +240,7 @@ export function createSessions(config: SessionsConfig) {
         response.headers.set("Cache-Control", "private, no-store");
         return response;
       } catch (error) {
+        if (error instanceof SessionBudgetError) return jsonAnswer({ error: error.message }, error.status, { "Retry-After": "60" });
         if (!(error instanceof SessionStoreUnavailableError)) throw error;
         return jsonAnswer({ error: error.message }, 503, { "Retry-After": "2" });
       }

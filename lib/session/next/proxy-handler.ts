@@ -1,11 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isUnavailability, storeRecentlyFailed } from "../availability";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes } from "../cookie";
+import { SessionBudgetError } from "../errors";
 import { newSessionKey } from "../keys";
-import { networkOf } from "../network";
 import { takeMessages, type Message } from "../messages";
 import { MISSING_DATA_HEADER } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
+import { clientOf } from "./client";
 import type { SessionsConfig } from "./create-sessions";
 import { encodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
 import { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
@@ -46,7 +47,7 @@ export async function handleProxy(request: NextRequest, config: SessionsConfig, 
       hadCookie: request.cookies.has(settings.cookieName),
       writable: true,
       userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? undefined,
-      network: networkOf(config.clientAddress?.(request.headers)),
+      ...clientOf(config, request.headers),
       sendKey: async (key, maxAge) => void (outgoing = { value: await cookie.write(key), maxAge }),
       deleteCookie: async () => void (outgoing = { deleted: true }),
     };
@@ -80,7 +81,7 @@ export async function handleProxy(request: NextRequest, config: SessionsConfig, 
       messages = await takeMessages(proxySession());
       await proxySession().save();
     } catch (error) {
-      if (!isUnavailability(error)) throw error;
+      if (!isUnavailability(error) && !(error instanceof SessionBudgetError)) throw error;
       messages = undefined; // kept for the next page; this one loads the session itself and answers 503
     }
   }

@@ -1,4 +1,4 @@
-import { SessionTooLargeError } from "../errors";
+import { SessionStoreFullError, SessionTooLargeError } from "../errors";
 import type { Client } from "@libsql/client";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -40,6 +40,12 @@ const MOVED_EXPIRY = `CASE WHEN abs(excluded.expires_at - expires_at) >= :slack 
 const LOAD_SQL = `SELECT data, expires_at AS expiresAt, ended_at AS endedAt, created_at AS createdAt, updated_at AS updatedAt
   FROM sessions WHERE key_hash = :keyHash`;
 
+/** The payload limit of a row whose user (after the write) is `userId`: SESSION_ANONYMOUS_MAX_BYTES without one. */
+const limitFor = (userId: string) => `CASE WHEN ${userId} IS NULL THEN :anonymousMaxBytes ELSE :maxBytes END`;
+
+/** What a write returns besides its value: whether it made a new session, and the anonymous count before it. */
+const WRITE_FACTS = `created_at = :now AS created, user_id IS NULL AS anonymous, (SELECT anonymous FROM session_counts) AS anonymousCount`;
+
 /** The largest whole number JavaScript holds exactly: a count never leaves ±this. */
 const SAFE_INTEGER = `${Number.MAX_SAFE_INTEGER}`;
 /** Bytes a safe integer's digits can add to a payload (sign and 16 digits). */
@@ -56,7 +62,7 @@ const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, jso
   WHERE key_hash = :keyHash AND ended_at IS NULL AND expires_at > :now AND abs(:expiresAt - expires_at) < :slack
     AND CASE WHEN json_valid(data) THEN json_type(data, :path) END = 'integer'
     AND abs(json_extract(data, :path) + :by) <= ${SAFE_INTEGER}
-    AND length(CAST(data AS BLOB)) + ${COUNT_GROWTH_BYTES} <= :maxBytes
+    AND length(CAST(data AS BLOB)) + ${COUNT_GROWTH_BYTES} <= ${limitFor("user_id")}
   RETURNING json_extract(data, :path) AS value`;
 
 const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by)`;
@@ -64,7 +70,7 @@ const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE
 /** Refuses (no row returned) a value that is not a whole number, a count that would not stay exact, a payload past the limit. */
 const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent, network)
   SELECT :keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent, :network
-  WHERE length(CAST(json_object(:field, :by) AS BLOB)) <= :maxBytes
+  WHERE length(CAST(json_object(:field, :by) AS BLOB)) <= :anonymousMaxBytes
   ON CONFLICT (key_hash) DO UPDATE SET
     data = ${COUNTED_DATA},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
@@ -74,8 +80,8 @@ const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created
     updated_at = excluded.updated_at
   WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') = 'integer'
     AND abs(coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by) <= ${SAFE_INTEGER}
-    AND length(CAST(${COUNTED_DATA} AS BLOB)) <= :maxBytes
-  RETURNING json_extract(data, :path) AS value`;
+    AND length(CAST(${COUNTED_DATA} AS BLOB)) <= ${limitFor("CASE WHEN expires_at > :now THEN user_id END")}
+  RETURNING json_extract(data, :path) AS value, ${WRITE_FACTS}`;
 
 /** SQLite functions take at most 127 arguments: a change within that is one flat json_set and json_remove. */
 const MAX_FLAT_ARGS = 126;
@@ -102,18 +108,21 @@ function saveSql(setCount: number, removedCount: number, replaceAll: boolean, se
     const paths = Array.from({ length: removedCount }, (_, i) => `:r${i}`);
     if (removedCount > 0) data = `json_remove(${[data, ...paths].join(", ")})`;
   }
+  const userId = setsUserId ? ":userId" : "CASE WHEN expires_at > :now THEN user_id END";
+  // Both limits checked in the statement itself: concurrent saves of different keys cannot together pass them.
   return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
-  VALUES (:keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent, :network)
+  SELECT :keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent, :network
+  WHERE length(CAST(:inserted AS BLOB)) <= ${limitFor(":userId")}
   ON CONFLICT (key_hash) DO UPDATE SET
     data = ${data},
     created_at = CASE WHEN expires_at > :now THEN created_at ELSE :now END,
-    user_id = ${setsUserId ? ":userId" : "CASE WHEN expires_at > :now THEN user_id END"},
+    user_id = ${userId},
     user_agent = coalesce(user_agent, excluded.user_agent),
     network = coalesce(excluded.network, network),
     expires_at = ${MOVED_EXPIRY},
     updated_at = excluded.updated_at
-  WHERE ended_at IS NULL
-  RETURNING data`;
+  WHERE ended_at IS NULL AND length(CAST(${data} AS BLOB)) <= ${limitFor(userId)}
+  RETURNING data, ${WRITE_FACTS}`;
 }
 
 function isFlat(setCount: number, removedCount: number): boolean {
@@ -135,7 +144,42 @@ interface StoredSession {
 function upsertArgs(keyHash: string, ctx: WriteContext): SqlArgs {
   const now = Date.now();
   const slack = Math.min(60_000, Math.floor((ctx.expiresAt - now) / 10));
-  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null, network: ctx.network ?? null, maxBytes: ctx.maxBytes };
+  return { keyHash, now, expiresAt: ctx.expiresAt, slack, userAgent: ctx.userAgent ?? null, network: ctx.network ?? null, maxBytes: ctx.maxBytes,
+    anonymousMaxBytes: Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes) };
+}
+
+/** What a write that may create a row returns besides its value. */
+interface WriteFacts {
+  created: number;
+  anonymous: number;
+  /** The count of anonymous rows (session_counts), as it stood before this write's own trigger. */
+  anonymousCount: number;
+}
+
+/**
+ * Deletes the oldest-expiring rows without a signed-in user (expired ones
+ * first, then live anonymous sessions and tombstones) while there are more
+ * than :max, or :atLeast of them (room for a full disk); by rowid through the
+ * expiry index, in one statement.
+ */
+const EVICT_ANONYMOUS_SQL = `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE user_id IS NULL ORDER BY expires_at
+  LIMIT (SELECT max(anonymous - :max, :atLeast) FROM session_counts))`;
+
+/** Rows evicted to make room when the disk or the database is full. */
+const FULL_EVICTION_BATCH = 16;
+
+/** SQLite's "database or disk is full" (a disk, a quota, or max_page_count), anywhere in the error's causes. */
+function isStoreFull(error: unknown): boolean {
+  for (let depth = 0, current = error; depth < 5 && current instanceof Error; depth++, current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("SQLITE_FULL")) return true;
+  }
+  return false;
+}
+
+export interface LibsqlStoreOptions {
+  /** SESSION_ANONYMOUS_MAX_SESSIONS: rows without a signed-in user kept at most; past it the oldest-expiring go (default: no bound). */
+  maxAnonymousSessions?: number;
 }
 
 /**
@@ -155,9 +199,58 @@ export class LibsqlStore implements SessionStore {
   /** The per-request statements (load, save, increment), prepared where the driver allows. */
   readonly statements: Statements;
 
-  constructor(connection: LibsqlConnection) {
+  private readonly maxAnonymousSessions: number;
+
+  constructor(connection: LibsqlConnection, options: LibsqlStoreOptions = {}) {
     this.db = drizzle(connection.client);
     this.statements = statementsFor(connection.client, connection.local);
+    this.maxAnonymousSessions = options.maxAnonymousSessions ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * Runs a write; when the database or its disk is full, evicts a batch of
+   * the oldest anonymous rows and tries once more, then refuses the write
+   * (SessionStoreFullError, a 507) rather than report the store unavailable:
+   * reads still work, and a signed-in user's writes find the room evicted.
+   */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isStoreFull(error)) throw error;
+      try {
+        await this.evictAnonymous(FULL_EVICTION_BATCH);
+        return await write();
+      } catch (again) {
+        if (isStoreFull(again)) throw new SessionStoreFullError(again);
+        throw again;
+      }
+    }
+  }
+
+  /** Evicts past the bound (and at least `atLeast` rows); returns how many went. */
+  async evictAnonymous(atLeast = 0): Promise<number> {
+    if (atLeast === 0 && this.maxAnonymousSessions === Number.MAX_SAFE_INTEGER) return 0;
+    const rows = await this.statements.all<never>(`${EVICT_ANONYMOUS_SQL} RETURNING 1`, { max: this.maxAnonymousSessions, atLeast });
+    return rows.length;
+  }
+
+  /** After a write: the store told of a new session, and kept within its bound of anonymous rows. */
+  private async afterWrite(facts: WriteFacts, ctx: WriteContext): Promise<void> {
+    if (!Number(facts.created)) return;
+    ctx.created?.();
+    if (Number(facts.anonymous) && Number(facts.anonymousCount) >= this.maxAnonymousSessions) await this.evictAnonymous();
+  }
+
+  /** A write refused by the size check in its statement: SessionTooLargeError, with the size it would have had. */
+  private async tooLarge(key: string, change: SessionChange, ctx: WriteContext): Promise<never> {
+    const loaded = await this.load(key);
+    const data: Record<string, JsonValue> = change.replaceAll || loaded.state !== "live" ? {} : { ...loaded.data };
+    for (const [k, v] of Object.entries(change.set)) data[k] = v;
+    for (const k of change.removed) delete data[k];
+    const bytes = Buffer.byteLength(JSON.stringify(data));
+    const limit = userIdOf(data) === null ? Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes) : ctx.maxBytes;
+    throw new SessionTooLargeError(bytes, limit, limit < ctx.maxBytes ? "SESSION_ANONYMOUS_MAX_BYTES" : "SESSION_MAX_BYTES");
   }
 
   private async stored(keyHash: string): Promise<StoredSession | undefined> {
@@ -196,8 +289,12 @@ export class LibsqlStore implements SessionStore {
     args.userId = setsUserId ? userIdOf(change.set) : null;
 
     const sql = saveSql(set.length, change.removed.length, change.replaceAll, setsUserId);
-    const row = await this.statements.get<{ data: string }>(sql, args);
-    if (!row) return "interrupted";
+    const row = await this.writing(() => this.statements.get<{ data: string } & WriteFacts>(sql, args));
+    if (!row) {
+      if ((await this.load(key)).state === "ended") return "interrupted";
+      return this.tooLarge(key, change, ctx);
+    }
+    await this.afterWrite(row, ctx);
     if (row.data !== "{}") return "saved";
     await this.statements.all(DELETE_EMPTIED_SQL, { keyHash });
     return "emptied";
@@ -206,31 +303,30 @@ export class LibsqlStore implements SessionStore {
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
     const keyHash = hashKey(key);
     const args = { ...upsertArgs(keyHash, ctx), field, path: jsonPath(field), by: numberParam(by) };
-    const updated = await this.statements.get<{ value: number }>(INCREMENT_LIVE_SQL, args);
+    const updated = await this.writing(() => this.statements.get<{ value: number }>(INCREMENT_LIVE_SQL, args));
     if (updated) return Number(updated.value);
-    const upserted = await this.statements.get<{ value: number }>(INCREMENT_SQL, args);
-    if (upserted) return Number(upserted.value);
+    const upserted = await this.writing(() => this.statements.get<{ value: number } & WriteFacts>(INCREMENT_SQL, args));
+    if (upserted) {
+      await this.afterWrite(upserted, ctx);
+      return Number(upserted.value);
+    }
     // Refused: say why, from the row as it is now (one read: an ended row loads as "ended").
     const loaded = await this.load(key);
     if (loaded.state === "ended") return "interrupted";
     const data = loaded.state === "live" ? loaded.data : {};
     const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
-    const bytes = Buffer.byteLength(JSON.stringify({ ...data, [field]: value }));
-    throw new SessionTooLargeError(bytes, ctx.maxBytes);
+    return this.tooLarge(key, { set: { [field]: value }, removed: [], replaceAll: false }, ctx);
   }
 
   async touch(key: string, ctx: WriteContext): Promise<void> {
-    await this.db
+    await this.writing(() => this.db
       .update(sessions)
       .set({ expiresAt: ctx.expiresAt, updatedAt: Date.now() })
-      .where(and(eq(sessions.keyHash, hashKey(key)), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now())));
+      .where(and(eq(sessions.keyHash, hashKey(key)), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now()))));
   }
 
   async end(key: string): Promise<void> {
-    await this.db
-      .update(sessions)
-      .set({ endedAt: Date.now(), data: "{}", userId: null })
-      .where(eq(sessions.keyHash, hashKey(key)));
+    await this.writing(() => this.db.update(sessions).set({ endedAt: Date.now(), data: "{}", userId: null }).where(eq(sessions.keyHash, hashKey(key))));
   }
 
   async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void> {
@@ -257,7 +353,11 @@ export class LibsqlStore implements SessionStore {
     }
     if (statements.length === 0) return;
     const [first, ...rest] = statements;
-    await this.db.batch([first, ...rest]);
+    await this.writing(() => this.db.batch([first, ...rest]));
+    if (Object.keys(data).length > 0) {
+      ctx.created?.();
+      if (userIdOf(data) === null) await this.evictAnonymous();
+    }
   }
 
   readonly users: UserSessions = {

@@ -30,6 +30,14 @@ function userIdOf(data: Data): number | null {
   return typeof value === "number" && Number.isInteger(value) ? value : null;
 }
 
+/** Refuses data past its limit (SESSION_ANONYMOUS_MAX_BYTES without a signed-in user), as the other stores do in their one statement. */
+function assertWithinLimit(data: Data, ctx: WriteContext): void {
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  const anonymous = Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes);
+  const limit = userIdOf(data) === null ? anonymous : ctx.maxBytes;
+  if (bytes > limit) throw new SessionTooLargeError(bytes, limit, limit < ctx.maxBytes ? "SESSION_ANONYMOUS_MAX_BYTES" : "SESSION_MAX_BYTES");
+}
+
 /** JSON.parse defines `__proto__` as an ordinary own key, never a prototype. */
 function parse(text: string): Data {
   return JSON.parse(text) as Data;
@@ -88,6 +96,8 @@ export class MemoryStore implements SessionStore {
       this.entries.delete(keyHash); // a session that became empty leaves nothing behind
       return "emptied";
     }
+    assertWithinLimit(data, ctx);
+    if (!entry || entry.expiresAt <= now) ctx.created?.();
     this.write(keyHash, data, ctx, now);
     return "saved";
   }
@@ -100,8 +110,8 @@ export class MemoryStore implements SessionStore {
     const data = this.liveData(entry, now);
     const value = assertIncrementResult(field, Object.hasOwn(data, field) ? data[field] : undefined, by);
     putOwn<JsonValue>(data, field, value);
-    const bytes = Buffer.byteLength(JSON.stringify(data));
-    if (bytes > ctx.maxBytes) throw new SessionTooLargeError(bytes, ctx.maxBytes);
+    assertWithinLimit(data, ctx);
+    if (!entry || entry.expiresAt <= now) ctx.created?.();
     this.write(keyHash, data, ctx, now);
     return value;
   }
@@ -124,6 +134,7 @@ export class MemoryStore implements SessionStore {
     // Checked before anything changes, as the database's unique key fails the whole batch.
     if (moves && this.entries.has(newHash)) throw new Error("The new session key is already in use");
     if (moves) this.write(newHash, data, ctx, now);
+    if (moves) ctx.created?.();
     const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
     if (old) this.endEntry(old, now);
   }

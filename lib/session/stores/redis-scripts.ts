@@ -46,6 +46,13 @@ local function json_size(fields)
   if count > 1 then bytes = bytes + count - 1 end
   return count, bytes
 end
+
+-- The payload limit after a write: the anonymous one unless the data names a signed-in user.
+local function limit_for(fields, max, anonymous_max)
+  local uid = fields['_auth_user_id']
+  if uid and string.match(uid, '^%d+$') then return max end
+  return anonymous_max
+end
 `;
 
 /** KEYS data, meta. → {"ended"} | {"missing"} | {"live", created, updated, [field, json]…, expires} */
@@ -58,8 +65,8 @@ return {'live', m[2], m[3], redis.call('HGETALL', KEYS[1]), m[4]}
 
 /**
  * KEYS data, meta. ARGV now, expiresAt, replaceAll (1/0), userAgent, network,
- * nSet, field, json, …, nRemoved, field, …
- * → {"interrupted"} | {"emptied", "", oldUid} | {"saved", uid, oldUid}
+ * maxBytes, anonymousMaxBytes, nSet, field, json, …, nRemoved, field, …
+ * → {"interrupted"} | {"too_large", bytes, limit} | {"emptied", "", oldUid} | {"saved", uid, oldUid, created ("1"/"")}
  */
 export const SAVE = `${TOUCH_META}
 local now, exp = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -70,7 +77,8 @@ if not replace then
   local flat = redis.call('HGETALL', KEYS[1])
   for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
 end
-local i = 6
+local created = redis.call('EXISTS', KEYS[2]) == 0
+local i = 8
 local nset = tonumber(ARGV[i])
 local set = {}
 for _ = 1, nset do
@@ -88,20 +96,22 @@ for _ = 1, nremoved do
   removed[#removed + 1] = ARGV[i]
 end
 local olduid = redis.call('HGET', KEYS[2], 'uid') or ''
-local count = json_size(fields)
+local count, bytes = json_size(fields)
 if count == 0 then
   redis.call('DEL', KEYS[1], KEYS[2])
   return {'emptied', '', olduid}
 end
+local limit = limit_for(fields, tonumber(ARGV[6]), tonumber(ARGV[7]))
+if bytes > limit then return {'too_large', tostring(bytes), tostring(limit)} end
 if replace then redis.call('DEL', KEYS[1]) end
 if #set > 0 then in_slices('HSET', KEYS[1], set) end
 if #removed > 0 and not replace then in_slices('HDEL', KEYS[1], removed) end
-return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields), olduid}
+return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields), olduid, created and '1' or ''}
 `;
 
 /**
- * KEYS data, meta. ARGV now, expiresAt, field, by, maxBytes, userAgent, network.
- * → {"interrupted"} | {"not_integer", json} | {"unsafe", json} | {"too_large", bytes} | {"ok", value, uid, oldUid}
+ * KEYS data, meta. ARGV now, expiresAt, field, by, maxBytes, userAgent, network, anonymousMaxBytes.
+ * → {"interrupted"} | {"not_integer", json} | {"unsafe", json} | {"too_large", bytes, limit} | {"ok", value, uid, oldUid, created}
  */
 export const INCREMENT = `${TOUCH_META}
 local now, exp, field, by, max = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -120,10 +130,12 @@ if result > 9007199254740991 or result < -9007199254740991 then return {'unsafe'
 local text = string.format('%d', result)
 fields[field] = text
 local _, bytes = json_size(fields)
-if bytes > max then return {'too_large', tostring(bytes)} end
+local limit = limit_for(fields, max, tonumber(ARGV[8]))
+if bytes > limit then return {'too_large', tostring(bytes), tostring(limit)} end
 local olduid = redis.call('HGET', KEYS[2], 'uid') or ''
+local created = redis.call('EXISTS', KEYS[2]) == 0
 redis.call('HSET', KEYS[1], field, text)
-return {'ok', text, written(KEYS[1], KEYS[2], now, exp, ARGV[6], ARGV[7], fields), olduid}
+return {'ok', text, written(KEYS[1], KEYS[2], now, exp, ARGV[6], ARGV[7], fields), olduid, created and '1' or ''}
 `;
 
 /** KEYS data, meta. ARGV expiresAt. A live session's expiry moves; nothing else changes. */
@@ -153,4 +165,15 @@ if exp > now then
   redis.call('PEXPIREAT', KEYS[2], exp)
 end
 return {'ended', m[3] or ''}
+`;
+
+/**
+ * KEYS data, meta. Evicts a session that no signed-in user holds (an
+ * anonymous one, or a tombstone): the global bound's and a full server's
+ * eviction, each in its own session's slot. → 1 evicted | 0 kept (signed in)
+ */
+export const EVICT = `
+if redis.call('HGET', KEYS[2], 'uid') then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1
 `;

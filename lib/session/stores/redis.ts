@@ -1,9 +1,9 @@
-import { SessionTooLargeError } from "../errors";
+import { SessionStoreFullError, SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
-import { END, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
+import { END, EVICT, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
 
 export type { RedisConnection } from "./redis-lua";
 
@@ -12,11 +12,26 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** How long a tombstone lasts when the session's own expiry is unknown (default two weeks). */
   tombstoneMs?: number;
+  /** SESSION_ANONYMOUS_MAX_SESSIONS: sessions without a signed-in user kept at most; past it the oldest go (default: no bound). */
+  maxAnonymousSessions?: number;
 }
 
-const SCRIPTS = { load: new Script(LOAD), save: new Script(SAVE), increment: new Script(INCREMENT), touch: new Script(TOUCH), end: new Script(END) };
+const SCRIPTS = { load: new Script(LOAD), save: new Script(SAVE), increment: new Script(INCREMENT), touch: new Script(TOUCH), end: new Script(END), evict: new Script(EVICT) };
+
+/** Sessions evicted to make room when Redis reports OOM (at maxmemory with noeviction). */
+const FULL_EVICTION_BATCH = 16;
+
+/** Redis refusing a write at maxmemory: "OOM command not allowed when used memory > 'maxmemory'". */
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("OOM ");
+}
 
 const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
+
+/** A script's too_large answer: the size the data would have had, and the limit it passed. */
+function tooLarge(bytes: string, limit: string, ctx: WriteContext): SessionTooLargeError {
+  return new SessionTooLargeError(Number(bytes), Number(limit), Number(limit) < ctx.maxBytes ? "SESSION_ANONYMOUS_MAX_BYTES" : "SESSION_MAX_BYTES");
+}
 
 /**
  * Django's `cache` engine on Redis: a session is two hashes under one hash
@@ -33,6 +48,7 @@ const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
 export class RedisStore implements SessionStore {
   private readonly prefix: string;
   private readonly tombstoneMs: number;
+  private readonly maxAnonymousSessions: number;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -40,6 +56,61 @@ export class RedisStore implements SessionStore {
   ) {
     this.prefix = options.prefix ?? "session:";
     this.tombstoneMs = options.tombstoneMs ?? TWO_WEEKS_MS;
+    this.maxAnonymousSessions = options.maxAnonymousSessions ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * The sessions created without a signed-in user, scored by creation time:
+   * a sorted set in a slot of its own (a script may touch one slot only), so
+   * it is kept in step after each write, as the per-user sets are. Members
+   * whose session expired stay until evicted, the oldest first: its size
+   * never understates what the store holds.
+   */
+  private get anonymousIndex(): string {
+    return `${this.prefix}anonymous`;
+  }
+
+  /** Evicts the `count` oldest anonymous sessions (never one a user has signed in to since); returns how many went. */
+  async evictAnonymous(count: number): Promise<number> {
+    if (count <= 0) return 0;
+    const popped = (await this.redis.send(this.anonymousIndex, ["ZPOPMIN", this.anonymousIndex, String(count)])) as unknown[];
+    // [[member, score], …] over RESP3, [member, score, …] over RESP2.
+    const hashes = popped.flatMap((entry, i) => (Array.isArray(entry) ? [String(entry[0])] : i % 2 === 0 ? [String(entry)] : []));
+    const evicted = await Promise.all(hashes.map((keyHash) => runScript(this.redis, SCRIPTS.evict, this.keys(keyHash), [])));
+    return evicted.filter((reply) => Number(reply) === 1).length;
+  }
+
+  /** A new anonymous session joins the index; past the bound, the oldest go. */
+  private async indexAnonymous(keyHash: string, created: boolean, uid: string, oldUid: string): Promise<void> {
+    if (created && !uid) {
+      await this.redis.send(this.anonymousIndex, ["ZADD", this.anonymousIndex, String(Date.now()), keyHash]);
+      if (this.maxAnonymousSessions === Number.MAX_SAFE_INTEGER) return;
+      const size = Number(await this.redis.send(this.anonymousIndex, ["ZCARD", this.anonymousIndex]));
+      await this.evictAnonymous(size - this.maxAnonymousSessions);
+    } else if (uid && !oldUid && !created) {
+      await this.redis.send(this.anonymousIndex, ["ZREM", this.anonymousIndex, keyHash]); // signed in: never evicted
+    }
+  }
+
+  /**
+   * A writing script; when Redis is out of memory, evicts a batch of the
+   * oldest anonymous sessions and tries once more, then refuses the write
+   * (SessionStoreFullError, a 507): reads still work, and a signed-in user's
+   * writes find the room evicted.
+   */
+  private async write(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
+    try {
+      return await this.run(script, keys, args);
+    } catch (error) {
+      if (!isOutOfMemory(error)) throw error;
+      try {
+        await this.evictAnonymous(FULL_EVICTION_BATCH);
+        return await this.run(script, keys, args);
+      } catch (again) {
+        if (isOutOfMemory(again)) throw new SessionStoreFullError(again);
+        throw again;
+      }
+    }
   }
 
   private keys(keyHash: string): [data: string, meta: string] {
@@ -72,34 +143,41 @@ export class RedisStore implements SessionStore {
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
     const keyHash = hashKey(key);
     const set = Object.entries(change.set).flatMap(([field, value]) => [field, JSON.stringify(value)]);
-    const args = [Date.now(), ctx.expiresAt, change.replaceAll ? 1 : 0, ctx.userAgent ?? "", ctx.network ?? "", set.length / 2, ...set, change.removed.length, ...change.removed];
-    const [result, uid, oldUid] = (await this.run(SCRIPTS.save, this.keys(keyHash), args)) as string[];
+    const limits = [ctx.maxBytes, Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes)];
+    const args = [Date.now(), ctx.expiresAt, change.replaceAll ? 1 : 0, ctx.userAgent ?? "", ctx.network ?? "", ...limits, set.length / 2, ...set, change.removed.length, ...change.removed];
+    const [result, uid, oldUid, created] = (await this.write(SCRIPTS.save, this.keys(keyHash), args)) as string[];
     if (result === "interrupted") return "interrupted";
+    if (result === "too_large") throw tooLarge(uid, oldUid, ctx);
+    if (created) ctx.created?.();
     await this.movedUser(keyHash, uid, oldUid);
+    await this.indexAnonymous(keyHash, !!created, uid, oldUid);
     return result as "saved" | "emptied";
   }
 
   async increment(key: string, field: string, by: number, ctx: WriteContext): Promise<number | "interrupted"> {
     const keyHash = hashKey(key);
-    const args = [Date.now(), ctx.expiresAt, field, by, ctx.maxBytes, ctx.userAgent ?? "", ctx.network ?? ""];
-    const [result, value, uid, oldUid] = (await this.run(SCRIPTS.increment, this.keys(keyHash), args)) as string[];
+    const anonymousMaxBytes = Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes);
+    const args = [Date.now(), ctx.expiresAt, field, by, ctx.maxBytes, ctx.userAgent ?? "", ctx.network ?? "", anonymousMaxBytes];
+    const [result, value, uid, oldUid, created] = (await this.write(SCRIPTS.increment, this.keys(keyHash), args)) as string[];
     if (result === "interrupted") return "interrupted";
     if (result === "not_integer" || result === "unsafe") {
       assertIncrementResult(field, JSON.parse(value) as unknown, by);
       throw new Error(`Redis refused an increment that JavaScript accepts (${result})`);
     }
-    if (result === "too_large") throw new SessionTooLargeError(Number(value), ctx.maxBytes);
+    if (result === "too_large") throw tooLarge(value, uid, ctx);
+    if (created) ctx.created?.();
     await this.movedUser(keyHash, uid, oldUid);
+    await this.indexAnonymous(keyHash, !!created, uid, oldUid);
     return Number(value);
   }
 
   async touch(key: string, ctx: WriteContext): Promise<void> {
-    await this.run(SCRIPTS.touch, this.keys(hashKey(key)), [ctx.expiresAt]);
+    await this.write(SCRIPTS.touch, this.keys(hashKey(key)), [ctx.expiresAt]);
   }
 
   /** Ends `keyHash`'s session (only if it is `requiredUid`'s, when given); returns whether it did. */
   private async endHash(keyHash: string, requiredUid = ""): Promise<boolean> {
-    const [result, uid] = (await this.run(SCRIPTS.end, this.keys(keyHash), [Date.now(), this.tombstoneMs, requiredUid])) as string[];
+    const [result, uid] = (await this.write(SCRIPTS.end, this.keys(keyHash), [Date.now(), this.tombstoneMs, requiredUid])) as string[];
     if (result !== "ended") return false;
     if (uid) await this.redis.send(this.userSet(uid), ["SREM", this.userSet(uid), keyHash]);
     return true;
