@@ -13,8 +13,8 @@
 
 /** Lua shared by the writing scripts: the meta fields and expiry after a write. */
 const TOUCH_META = `
-local function written(data, meta, now, exp, ua, net, fields)
-  if redis.call('EXISTS', meta) == 0 then redis.call('HSET', meta, 'c', now) end
+local function written(data, meta, now, exp, ua, net, fields, created)
+  if redis.call('EXISTS', meta) == 0 then redis.call('HSET', meta, 'c', created or now) end
   redis.call('HSET', meta, 'u', now, 'e', exp)
   if ua ~= '' then redis.call('HSETNX', meta, 'ua', ua) end
   if net ~= '' then redis.call('HSET', meta, 'net', net) end
@@ -58,7 +58,7 @@ return {'live', m[2], m[3], redis.call('HGETALL', KEYS[1]), m[4]}
 
 /**
  * KEYS data, meta. ARGV now, expiresAt, replaceAll (1/0), userAgent, network,
- * nSet, field, json, …, nRemoved, field, …
+ * nSet, field, json, …, nRemoved, field, …, created ("" for now; a rotation's session keeps its own)
  * → {"interrupted"} | {"emptied", "", oldUid} | {"saved", uid, oldUid}
  */
 export const SAVE = `${TOUCH_META}
@@ -87,6 +87,7 @@ for _ = 1, nremoved do
   fields[ARGV[i]] = nil
   removed[#removed + 1] = ARGV[i]
 end
+local created = tonumber(ARGV[i + 1])
 local olduid = redis.call('HGET', KEYS[2], 'uid') or ''
 local count = json_size(fields)
 if count == 0 then
@@ -96,7 +97,7 @@ end
 if replace then redis.call('DEL', KEYS[1]) end
 if #set > 0 then in_slices('HSET', KEYS[1], set) end
 if #removed > 0 and not replace then in_slices('HDEL', KEYS[1], removed) end
-return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields), olduid}
+return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields, created), olduid}
 `;
 
 /**
