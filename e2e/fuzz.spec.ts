@@ -2,6 +2,7 @@
 import { createClient } from "@libsql/client";
 import { randomBytes } from "node:crypto";
 import { newSessionKey, sealKey } from "../lib/session";
+import { hiddenFields } from "./html";
 import { COOKIE_NAME, TEST_SECRET } from "./env";
 import { expect, test } from "./fixtures";
 import { pool, rawRequest, SCALE, startServer, type RawResponse, type TestServer } from "./server";
@@ -57,11 +58,9 @@ interface Target {
   isFresh(body: string): boolean;
 }
 
-async function buildActionId(server: TestServer): Promise<string> {
-  const html = await (await fetch(`${server.baseURL}/`)).text();
-  const id = html.match(/name="(\$ACTION_ID_[0-9a-f]+)"/)?.[1];
-  if (!id) throw new Error("no server action form on /");
-  return id;
+/** The Save build form's hidden fields (Next's `$ACTION_…`), as a browser without JavaScript posts them. */
+async function buildActionFields(server: TestServer): Promise<Record<string, string>> {
+  return Object.fromEntries(hiddenFields(await (await fetch(`${server.baseURL}/`)).text(), 0));
 }
 
 async function multipart(fields: Record<string, string>): Promise<{ body: Buffer; contentType: string }> {
@@ -71,7 +70,7 @@ async function multipart(fields: Record<string, string>): Promise<{ body: Buffer
   return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")! };
 }
 
-function targets(actionId: string): Target[] {
+function targets(actionFields: Record<string, string>): Target[] {
   const get = (path: string) => (server: TestServer, cookie: string, userAgent: string) =>
     rawRequest(`${server.baseURL}${path}`, { headers: { cookie, "user-agent": userAgent } });
   return [
@@ -82,7 +81,7 @@ function targets(actionId: string): Target[] {
       name: "POST / (Save build action)",
       storesData: true,
       send: async (server, cookie, userAgent) => {
-        const { body, contentType } = await multipart({ [actionId]: "", cpu: "AMD Ryzen 5" });
+        const { body, contentType } = await multipart({ ...actionFields, cpu: "AMD Ryzen 5" });
         const headers = { cookie, "user-agent": userAgent, origin: server.baseURL, "content-type": contentType };
         const posted = await rawRequest(`${server.baseURL}/`, { method: "POST", headers, body });
         if (posted.status !== 303) return posted;
@@ -118,7 +117,7 @@ for (const engine of ["db", "cookie"] as const) {
       try {
         const count = COUNTS[engine];
         const cases = await fuzzCases(count);
-        const all = targets(await buildActionId(server));
+        const all = targets(await buildActionFields(server));
         const readOnlyAgent = `fuzz-readonly-${Date.now()}`;
         const logsBefore = server.logs.length;
         const failures: string[] = [];

@@ -37,8 +37,9 @@
 // - Under an ended key, save and increment answer "interrupted" (the dead-key
 //   marker: Session carries on under a fresh key) and write nothing: an ended
 //   key never comes back to life, whatever is saved under it afterwards.
-// - cycle(old, new, data) writes data under the new key (nothing when data is
-//   empty) and [server] ends the old key, as end does.
+// - cycle(old, new, data, ctx) writes data under the new key (nothing when data
+//   is empty), created at ctx.createdAt (a rotation keeps the session's age),
+//   and [server] ends the old key, as end does.
 // - A tombstone stays until clearExpired removes it, which it does once the
 //   entry's expiry has passed; the key is then unknown ("missing") again.
 //
@@ -66,7 +67,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { newSessionKey, SessionTooLargeError, SessionValueError } from "../lib/session";
-import type { CookieCodec, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext } from "../lib/session";
+import type { CookieCodec, CycleContext, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext } from "../lib/session";
 
 type Data = Record<string, JsonValue>;
 
@@ -84,6 +85,11 @@ const MAX_BYTES = 65_536;
 
 function ctx(ms = 60_000, extra: Partial<WriteContext> = {}): WriteContext {
   return { expiresAt: Date.now() + ms, maxBytes: MAX_BYTES, userAgent: "contract", ...extra };
+}
+
+/** A rotation's context: the moved session was created at `createdAt`. */
+function cycleCtx(createdAt = Date.now(), ms = 60_000): CycleContext {
+  return { ...ctx(ms), createdAt };
 }
 
 function set(values: Data): SessionChange {
@@ -290,17 +296,31 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
       it("cycle writes the data under the new key, and nothing when the data is empty", async () => {
         const { key: oldKey, store } = await saved({ a: 1 });
         const newKey = newSessionKey();
-        await store.cycle(oldKey, newKey, { a: 1, b: 2 }, ctx());
+        await store.cycle(oldKey, newKey, { a: 1, b: 2 }, cycleCtx());
         assert.deepEqual(dataOf(await (await later(store, newKey)).load(newKey)), { a: 1, b: 2 });
         const fresh = newSessionKey();
-        await store.cycle(null, fresh, {}, ctx());
+        await store.cycle(null, fresh, {}, cycleCtx());
         assert.deepEqual(await store.load(fresh), { state: "missing" });
+      });
+
+      it("cycle keeps the session's age: the new key's createdAt is the one given, and later writes keep it", async () => {
+        const { key: oldKey, store } = await saved({ a: 1 });
+        const created = (await store.load(oldKey)) as Extract<LoadResult, { state: "live" }>;
+        const bornEarlier = created.createdAt - 3_600_000;
+        const newKey = newSessionKey();
+        await store.cycle(oldKey, newKey, { a: 1 }, cycleCtx(bornEarlier));
+        const next = await later(store, newKey);
+        const moved = await next.load(newKey);
+        assert.equal(moved.state === "live" && moved.createdAt, bornEarlier);
+        assert.equal(await next.save(newKey, set({ b: 2 }), ctx()), "saved");
+        const written = await (await later(next, newKey)).load(newKey);
+        assert.equal(written.state === "live" && written.createdAt, bornEarlier);
       });
 
       it("[server] cycle ends the old key", async (t) => {
         if (needsServer(t)) return;
         const { key: oldKey, store } = await saved({ a: 1 });
-        await store.cycle(oldKey, newSessionKey(), { a: 1 }, ctx());
+        await store.cycle(oldKey, newSessionKey(), { a: 1 }, cycleCtx());
         assert.deepEqual(await store.load(oldKey), { state: "ended" });
         assert.equal(await store.save(oldKey, set({ b: 1 }), ctx()), "interrupted");
         assert.equal(await store.increment(oldKey, "n", 1, ctx()), "interrupted");
@@ -427,7 +447,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         const oldKey = await signedIn(201, "Browser");
         const [before] = await users.list(201, oldKey);
         const newKey = newSessionKey();
-        await store.cycle(oldKey, newKey, { _auth_user_id: 201 }, ctx());
+        await store.cycle(oldKey, newKey, { _auth_user_id: 201 }, cycleCtx());
         const after = await users.list(201, newKey);
         assert.equal(after.length, 1);
         assert.equal(after[0].current, true);

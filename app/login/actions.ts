@@ -10,9 +10,10 @@ import { db } from "@/lib/db/client";
 import { addMessage, getSession } from "@/lib/sessions";
 import { formText } from "../form-text";
 import { INVALID_CREDENTIALS, tooManyAttempts, type LoginState } from "./state";
+import { stateAction } from "../form-action";
 
 /** "Sign in": throttled first (no hashing when refused); a failure leaves the session untouched; a success rotates the key and goes on. */
-export async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
+export const signInAction = stateAction(async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const username = formText(formData, "username");
   const started = signInThrottle().start({ client: await clientAddress(), username }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds), username };
@@ -34,4 +35,4 @@ export async function signInAction(_previous: LoginState, formData: FormData): P
   await addMessage(session, "success", `Welcome back, ${user.username}.`);
   await session.save();
   redirect(afterSignInPath(formData.get("next")));
-}
+});

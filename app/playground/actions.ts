@@ -6,6 +6,7 @@ import { getSession } from "@/lib/sessions";
 import { InputError, OPERATIONS } from "./operations";
 import { formText } from "../form-text";
 import { ECHO_MAX_CHARS, isOp, type Fields, type PlaygroundResult } from "./shared";
+import { stateAction } from "../form-action";
 
 /** The submitted form's inputs, and the other forms' as they were (each form posts only its own). */
 function fieldsOf(form: FormData, previous: PlaygroundResult | null): Fields {
@@ -20,7 +21,7 @@ function fieldsOf(form: FormData, previous: PlaygroundResult | null): Fields {
  * Every playground button posts here (useActionState), naming its operation
  * in `op`. Bad input is answered with a message and nothing is saved.
  */
-export async function runPlayground(previous: PlaygroundResult | null, form: FormData): Promise<PlaygroundResult> {
+export const runPlayground = stateAction(async function runPlayground(previous: PlaygroundResult | null, form: FormData): Promise<PlaygroundResult> {
   const op = form.get("op");
   const fields = fieldsOf(form, previous);
   if (!isOp(op)) return { ok: false, op: null, message: "Unknown operation.", flags: { accessed: false, modified: false }, fields };
@@ -37,4 +38,4 @@ export async function runPlayground(previous: PlaygroundResult | null, form: For
     }
     throw error;
   }
-}
+});

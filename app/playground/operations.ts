@@ -1,5 +1,6 @@
 import "server-only";
 import { assertValidKey, type Session } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
 import { formText } from "../form-text";
 import { describe, parseValue, withArticle, type Op, type Shown } from "./shared";
 
@@ -46,7 +47,11 @@ function expiryOf(form: FormData): number | null {
     throw new InputError("Expiry must be a whole number of seconds, 0 or more (0: at browser close; empty: the default).");
   }
   const seconds = Number(raw);
-  if (seconds > MAX_EXPIRY_SECONDS) throw new InputError(`Expiry must be at most ${MAX_EXPIRY_SECONDS} seconds (ten years).`);
+  // A visitor may shorten the session, never keep it past the operator's idle timeout.
+  const longest = Math.min(MAX_EXPIRY_SECONDS, sessions().settings.cookieAge);
+  if (seconds > longest) {
+    throw new InputError(`Expiry must be at most ${longest} seconds: this site keeps an idle session that long at most (SESSION_COOKIE_AGE).`);
+  }
   return seconds;
 }
 

@@ -43,7 +43,7 @@ export interface Ctx {
    * is a new visitor's session: it counts visits from its second use on).
    */
   unknownKeySeal(): string;
-  forms: { playground: [string, string][]; login: [string, string][]; saveBuildId: string };
+  forms: { playground: [string, string][]; login: [string, string][]; saveBuild: [string, string][] };
 }
 
 export type Check = (res: Res, ctx: Ctx) => string | null;
@@ -783,7 +783,7 @@ export function generate(rng: Rng, scale: number): Input[] {
     return {
       entry: "Save build action",
       what: `${labels.join(", ")} [${whoIs.label}]`,
-      request: actionRequest("/", whoIs, (ctx) => [{ name: ctx.forms.saveBuildId, value: "" }, ...fields]),
+      request: actionRequest("/", whoIs, (ctx) => [...ctx.forms.saveBuild.map(([name, v]) => ({ name, value: v })), ...fields]),
     };
   }
 

@@ -41,7 +41,7 @@ export async function signIn(session: Session, user: User, database: Database, s
   if (!row) throw new Error(`signIn: no user ${user.id}`);
   const previous = await claimedUserId(session);
   if (previous !== null && previous !== user.id) await session.flush();
-  else await session.cycleKey();
+  else await session.cycleKey({ restartAge: true }); // a new authentication: SESSION_ABSOLUTE_AGE counts from here
   const signInKeys = async () => {
     await session.setReserved(AUTH_USER_ID, user.id);
     await session.setReserved(AUTH_USER_HASH, sessionAuthHash(row.passwordHash, secrets));

@@ -83,6 +83,8 @@ export class Session {
 
   private key: string | null;
   private data: Data | null = null;
+  /** When the stored session was created (ms), once loaded; null for one not stored yet (it starts now). */
+  private createdAt: number | null = null;
   private keyEnded = false;
   /**
    * For the `created` hook: the key holds no stored data yet (issued in this
@@ -114,6 +116,7 @@ export class Session {
     if (tooOld) await this.store.end(this.key); // SESSION_ABSOLUTE_AGE: sign in again, however active
     this.keyEnded = result.state === "ended" || tooOld;
     this.data = result.state === "live" && !tooOld ? result.data : {};
+    this.createdAt = result.state === "live" && !tooOld ? result.createdAt : null;
     if (Object.keys(this.data).length === 0) this.keyHoldsNoData = true;
     return this.data;
   }
@@ -329,7 +332,19 @@ export class Session {
    * absent (counted from 0), and stay exact (within ±2^53-1).
    */
   async increment<K extends string>(key: K, by = 1): Promise<number> {
-    assertIncrement(key, by);
+    return this.incrementAs("app", key, by);
+  }
+
+  /** increment() of a reserved key (a counter of the framework's own, such as the messages'). */
+  async incrementReserved(key: string, by = 1): Promise<number> {
+    assertReservedKey(key);
+    return this.incrementAs("framework", key, by);
+  }
+
+  private async incrementAs(writer: Writer, key: string, by: number): Promise<number> {
+    assertIncrement(key, by, writer);
+    // SESSION_ABSOLUTE_AGE: the session's age must be known before a write may extend it.
+    if (this.options.absoluteAge) await this.load();
     // Checked here when the data is at hand; the store checks again atomically.
     if (this.data) assertIncrementResult(key, Object.hasOwn(this.data, key) ? this.data[key] : undefined, by);
     await this.ensureWritableKey();
@@ -357,6 +372,7 @@ export class Session {
     if (this.transport.hadCookie && this.transport.writable) await this.transport.deleteCookie();
     this.key = null;
     this.data = {};
+    this.createdAt = null;
     this.keyEnded = false;
     this.changedKeys.clear();
     this.replaceAll = false;
@@ -364,15 +380,22 @@ export class Session {
     this.modified = true;
   }
 
-  /** The same data under a new key; the old key dies (call on login against fixation). */
-  async cycleKey(): Promise<void> {
+  /**
+   * The same data under a new key; the old key dies (call on login against
+   * fixation). The session keeps its age (SESSION_ABSOLUTE_AGE counts from
+   * its creation, however often the key turns), unless `restartAge`: a new
+   * authentication (sign-in) starts a new age.
+   */
+  async cycleKey(options: { restartAge?: boolean } = {}): Promise<void> {
     const data = await this.load();
     const oldKey = this.keyEnded ? null : this.key;
     this.key = newSessionKey();
     this.keyEnded = false;
     const newKey = this.key;
+    if (options.restartAge || this.createdAt === null) this.createdAt = Date.now();
+    const createdAt = this.createdAt;
     const creates = Object.keys(data).length > 0;
-    await this.reserved(creates ? byteSize(data) : 0, (ctx) => this.store.cycle(oldKey, newKey, data, ctx), creates);
+    await this.reserved(creates ? byteSize(data) : 0, (ctx) => this.store.cycle(oldKey, newKey, data, { ...ctx, createdAt }), creates);
     runHook(this.options.hooks?.rotated, this.eventInfo());
     this.changedKeys.clear();
     this.replaceAll = false;
@@ -404,16 +427,28 @@ export class Session {
     return undefined;
   }
 
-  /** Seconds until the session expires, from now (its last modification). */
+  /**
+   * When SESSION_ABSOLUTE_AGE ends this session (ms), or null without one: no
+   * expiry, cookie or refresh reaches past it, whatever set_expiry asked for.
+   */
+  private absoluteDeadline(): number | null {
+    if (!this.options.absoluteAge) return null;
+    return (this.createdAt ?? Date.now()) + this.options.absoluteAge * 1000;
+  }
+
+  /** Seconds until the session expires, from now (its last modification); never past its absolute age. */
   getExpiryAge(): number {
     const expiry = this.expirySetting();
-    if (typeof expiry === "string") return Math.max(0, Math.floor((Date.parse(expiry) - Date.now()) / 1000));
-    return expiry ? expiry : this.options.cookieAge;
+    const now = Date.now();
+    const age = typeof expiry === "string" ? Math.max(0, Math.floor((Date.parse(expiry) - now) / 1000)) : expiry || this.options.cookieAge;
+    const deadline = this.absoluteDeadline();
+    return deadline === null ? age : Math.min(age, Math.max(0, Math.floor((deadline - now) / 1000)));
   }
 
   getExpiryDate(): Date {
     const expiry = this.expirySetting();
-    if (typeof expiry === "string") return new Date(expiry);
+    const deadline = this.absoluteDeadline();
+    if (typeof expiry === "string") return new Date(Math.min(Date.parse(expiry), deadline ?? Infinity));
     return new Date(Date.now() + this.getExpiryAge() * 1000);
   }
 
@@ -523,6 +558,7 @@ export class Session {
     if (!this.transport.writable) throw new SessionKeyRequiredError();
     this.key = newSessionKey();
     this.keyHoldsNoData = true;
+    this.createdAt = null;
   }
 
   /** The key died in another request: carry on under a fresh key, never the dead one. */
@@ -531,6 +567,7 @@ export class Session {
     this.key = newSessionKey();
     this.keyHoldsNoData = true;
     this.keyEnded = false;
+    this.createdAt = null;
     // The fresh session holds only what this request itself wrote.
     this.replaceAll = false;
   }

@@ -46,6 +46,12 @@ export interface WriteContext {
   created?: () => void;
 }
 
+/** A rotation's write: the moved session keeps its creation time (SESSION_ABSOLUTE_AGE counts from it). */
+export interface CycleContext extends WriteContext {
+  /** The session's creation time (ms since epoch), written under the new key. */
+  createdAt: number;
+}
+
 /**
  * Where sessions are kept, as narrow as Django's SessionBase backends and
  * React Router's createData/readData/updateData/deleteData: a key's data is
@@ -75,8 +81,8 @@ export interface SessionStore {
   touch(key: string, ctx: WriteContext): Promise<void>;
   /** Ends a key for good (flush): it becomes a tombstone. */
   end(key: string): Promise<void>;
-  /** Moves the data to a new key and ends the old one, in one transaction. */
-  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void>;
+  /** Moves the data to a new key, created at `ctx.createdAt`, and ends the old one, in one transaction. */
+  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void>;
   /** Deletes up to `limit` expired sessions (tombstones included); returns how many. */
   clearExpired(limit: number): Promise<number>;
   /** Refuses data the store could not keep (the cookie engine's 4 KB), before a change is accepted. */

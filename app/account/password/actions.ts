@@ -14,6 +14,7 @@ import { addMessage, getSession, sessions } from "@/lib/sessions";
 import { tooManyAttempts } from "../../login/state";
 import { PASSWORD_PATH } from "../paths";
 import { WRONG_CURRENT_PASSWORD, type PasswordState } from "./state";
+import { stateAction } from "../../form-action";
 
 /**
  * "Change password": the current password is checked like a sign-in (same
@@ -21,7 +22,7 @@ import { WRONG_CURRENT_PASSWORD, type PasswordState } from "./state";
  * ends and this one stays signed in under a new key (Django's
  * update_session_auth_hash).
  */
-export async function changePasswordAction(_previous: PasswordState, formData: FormData): Promise<PasswordState> {
+export const changePasswordAction = stateAction(async function changePasswordAction(_previous: PasswordState, formData: FormData): Promise<PasswordState> {
   const user = await requireUser(PASSWORD_PATH);
   const [current, next] = [formText(formData, "current"), formText(formData, "new")];
   const started = signInThrottle().start({ client: await clientAddress(), username: user.username }, Date.now());
@@ -53,4 +54,4 @@ export async function changePasswordAction(_previous: PasswordState, formData: F
   await addMessage(session, "success", `Your password was changed. ${ended === 1 ? "1 other device was" : `${ended} other devices were`} signed out.`);
   await session.save();
   redirect(ACCOUNT_PATH);
-}
+});

@@ -5,7 +5,7 @@ import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
 import type { CookieContents } from "../cookie";
 import { assertIncrementResult, ownCopy, putOwn } from "../validate";
-import type { CookieCodec, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
+import type { CookieCodec, CycleContext, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
@@ -88,10 +88,10 @@ export class CookieStore implements SessionStore {
     return entry && entry.payload.e > Date.now() ? entry.payload.d : {};
   }
 
-  /** Seals a payload, refusing one the browser would not keep. */
-  private async sealed(key: string, data: Data, expiresAt: number): Promise<{ payload: Payload; sealed: string }> {
+  /** Seals a payload (created at `createdAt`, else when the key's session was), refusing one the browser would not keep. */
+  private async sealed(key: string, data: Data, expiresAt: number, createdAt?: number): Promise<{ payload: Payload; sealed: string }> {
     const now = Date.now();
-    const payload: Payload = { k: key, d: data, e: expiresAt, c: this.payloads.get(key)?.payload.c ?? now, t: now };
+    const payload: Payload = { k: key, d: data, e: expiresAt, c: createdAt ?? this.payloads.get(key)?.payload.c ?? now, t: now };
     const sealed = await seal(payload, this.secrets);
     const bytes = this.cookieName.length + 1 + sealed.length;
     if (bytes > COOKIE_LIMIT_BYTES) {
@@ -141,9 +141,9 @@ export class CookieStore implements SessionStore {
     this.payloads.delete(key);
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: WriteContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<void> {
     if (oldKey) this.payloads.delete(oldKey);
-    if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed(newKey, data, ctx.expiresAt));
+    if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed(newKey, data, ctx.expiresAt, ctx.createdAt));
   }
 
 

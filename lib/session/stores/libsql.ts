@@ -7,7 +7,7 @@ import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 /** The reserved key whose integer value is copied into the `user_id` column (per-user listing). */
 const USER_ID_KEY = "_auth_user_id";
@@ -329,7 +329,7 @@ export class LibsqlStore implements SessionStore {
     await this.writing(() => this.db.update(sessions).set({ endedAt: Date.now(), data: "{}", userId: null }).where(eq(sessions.keyHash, hashKey(key))));
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void> {
     const now = Date.now();
     const statements = [];
     if (Object.keys(data).length > 0) {
@@ -338,7 +338,7 @@ export class LibsqlStore implements SessionStore {
           keyHash: hashKey(newKey),
           data: JSON.stringify(data),
           expiresAt: ctx.expiresAt,
-          createdAt: now,
+          createdAt: ctx.createdAt, // the session's age goes with it: rotating never makes it younger
           updatedAt: now,
           userId: userIdOf(data),
           userAgent: ctx.userAgent ?? null,

@@ -6,7 +6,7 @@
 import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
@@ -56,14 +56,14 @@ export class MemoryStore implements SessionStore {
     return entry && entry.expiresAt > now ? parse(entry.data) : {};
   }
 
-  /** Stores `data` under a hash, keeping a live entry's creation time, the first user agent seen and the latest network. */
-  private write(keyHash: string, data: Data, ctx: WriteContext, now: number): void {
+  /** Stores `data` under a hash, keeping a live entry's creation time (or the given one), the first user agent seen and the latest network. */
+  private write(keyHash: string, data: Data, ctx: WriteContext, now: number, createdAt?: number): void {
     const old = this.entries.get(keyHash);
     this.entries.set(keyHash, {
       data: JSON.stringify(data),
       expiresAt: ctx.expiresAt,
       endedAt: null,
-      createdAt: old && old.expiresAt > now ? old.createdAt : now,
+      createdAt: createdAt ?? (old && old.expiresAt > now ? old.createdAt : now),
       updatedAt: now,
       userId: userIdOf(data),
       userAgent: old?.userAgent ?? ctx.userAgent ?? null,
@@ -127,13 +127,13 @@ export class MemoryStore implements SessionStore {
     if (entry) this.endEntry(entry, Date.now()); // as in the database: a key with no entry gets none
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: WriteContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<void> {
     const newHash = hashKey(newKey);
     const now = Date.now();
     const moves = Object.keys(data).length > 0;
     // Checked before anything changes, as the database's unique key fails the whole batch.
     if (moves && this.entries.has(newHash)) throw new Error("The new session key is already in use");
-    if (moves) this.write(newHash, data, ctx, now);
+    if (moves) this.write(newHash, data, ctx, now, ctx.createdAt);
     if (moves) ctx.created?.();
     const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
     if (old) this.endEntry(old, now);

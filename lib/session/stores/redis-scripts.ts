@@ -13,8 +13,8 @@
 
 /** Lua shared by the writing scripts: the meta fields and expiry after a write. */
 const TOUCH_META = `
-local function written(data, meta, now, exp, ua, net, fields)
-  if redis.call('EXISTS', meta) == 0 then redis.call('HSET', meta, 'c', now) end
+local function written(data, meta, now, exp, ua, net, fields, created)
+  if redis.call('EXISTS', meta) == 0 then redis.call('HSET', meta, 'c', created or now) end
   redis.call('HSET', meta, 'u', now, 'e', exp)
   if ua ~= '' then redis.call('HSETNX', meta, 'ua', ua) end
   if net ~= '' then redis.call('HSET', meta, 'net', net) end
@@ -65,7 +65,7 @@ return {'live', m[2], m[3], redis.call('HGETALL', KEYS[1]), m[4]}
 
 /**
  * KEYS data, meta. ARGV now, expiresAt, replaceAll (1/0), userAgent, network,
- * maxBytes, anonymousMaxBytes, nSet, field, json, …, nRemoved, field, …
+ * maxBytes, anonymousMaxBytes, nSet, field, json, …, nRemoved, field, …, createdAt ("" for now; a rotation's session keeps its own)
  * → {"interrupted"} | {"too_large", bytes, limit} | {"emptied", "", oldUid} | {"saved", uid, oldUid, created ("1"/"")}
  */
 export const SAVE = `${TOUCH_META}
@@ -95,6 +95,7 @@ for _ = 1, nremoved do
   fields[ARGV[i]] = nil
   removed[#removed + 1] = ARGV[i]
 end
+local created_at = tonumber(ARGV[i + 1])
 local olduid = redis.call('HGET', KEYS[2], 'uid') or ''
 local count, bytes = json_size(fields)
 if count == 0 then
@@ -106,7 +107,7 @@ if bytes > limit then return {'too_large', tostring(bytes), tostring(limit)} end
 if replace then redis.call('DEL', KEYS[1]) end
 if #set > 0 then in_slices('HSET', KEYS[1], set) end
 if #removed > 0 and not replace then in_slices('HDEL', KEYS[1], removed) end
-return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields), olduid, created and '1' or ''}
+return {'saved', written(KEYS[1], KEYS[2], now, exp, ARGV[4], ARGV[5], fields, created_at), olduid, created and '1' or ''}
 `;
 
 /**

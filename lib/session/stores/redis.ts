@@ -1,7 +1,7 @@
 import { SessionStoreFullError, SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
 import { END, EVICT, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
 
@@ -140,11 +140,16 @@ export class RedisStore implements SessionStore {
     return { state: "live", data, createdAt: Number(reply[1]), refreshedAt: Number(reply[2]), expiresAt: Number(reply[4]) };
   }
 
-  async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+  save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+    return this.saveData(key, change, ctx);
+  }
+
+  /** A save; a session it creates is created at `createdAt` (a rotation's), else now. */
+  private async saveData(key: string, change: SessionChange, ctx: WriteContext, createdAt?: number): Promise<WriteResult> {
     const keyHash = hashKey(key);
     const set = Object.entries(change.set).flatMap(([field, value]) => [field, JSON.stringify(value)]);
     const limits = [ctx.maxBytes, Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes)];
-    const args = [Date.now(), ctx.expiresAt, change.replaceAll ? 1 : 0, ctx.userAgent ?? "", ctx.network ?? "", ...limits, set.length / 2, ...set, change.removed.length, ...change.removed];
+    const args = [Date.now(), ctx.expiresAt, change.replaceAll ? 1 : 0, ctx.userAgent ?? "", ctx.network ?? "", ...limits, set.length / 2, ...set, change.removed.length, ...change.removed, createdAt ?? ""];
     const [result, uid, oldUid, created] = (await this.write(SCRIPTS.save, this.keys(keyHash), args)) as string[];
     if (result === "interrupted") return "interrupted";
     if (result === "too_large") throw tooLarge(uid, oldUid, ctx);
@@ -194,9 +199,9 @@ export class RedisStore implements SessionStore {
    * script could hold both; this order fails closed (a crash in between
    * signs the visitor out, never leaves the old key alive).
    */
-  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: WriteContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void> {
     if (oldKey) await this.end(oldKey);
-    if (Object.keys(data).length > 0) await this.save(newKey, { set: data, removed: [], replaceAll: true }, ctx);
+    if (Object.keys(data).length > 0) await this.saveData(newKey, { set: data, removed: [], replaceAll: true }, ctx, ctx.createdAt);
   }
 
   /** Redis expires sessions and tombstones itself; the per-user sets are pruned as they are read. */
