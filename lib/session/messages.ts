@@ -87,6 +87,9 @@ export async function addMessage(session: Session, level: MessageLevel, text: st
   if (text.length > MAX_MESSAGE_LENGTH) throw new SessionValueError(`A message is at most ${MAX_MESSAGE_LENGTH} characters (this one has ${text.length})`);
   assertChange(slotKey(0), "framework", { level, text }); // a lone surrogate is refused before the counter moves
   if (levelRank(level) < levelRank(options.minimumLevel ?? "info")) return false;
+  // The counter's growth must not take the room the request's own change needs: check both first.
+  const entry = { level, text, n: Number.MAX_SAFE_INTEGER, at: Date.now() } satisfies StoredMessage;
+  if (!(await session.fits({ [MESSAGE_COUNTER_KEY]: Number.MAX_SAFE_INTEGER, [slotKey(MAX_PENDING_MESSAGES - 1)]: entry }))) return false;
   try {
     const n = await session.incrementReserved(MESSAGE_COUNTER_KEY);
     await session.setReserved(slotKey(n), { level, text, n, at: Date.now() } satisfies StoredMessage);

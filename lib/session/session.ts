@@ -140,6 +140,16 @@ export class Session {
     this.modified = true;
   }
 
+  /**
+   * Whether setting these keys would keep the data within its size limit, as
+   * now loaded: for a framework write that must not eat the room a change of
+   * the request's own still needs (a message). The store checks again when it writes.
+   */
+  async fits(values: Data): Promise<boolean> {
+    const draft = { ...(await this.read()), ...values };
+    return byteSize(draft) <= this.limitFor(draft)[0];
+  }
+
   /** The payload limit for this data: SESSION_ANONYMOUS_MAX_BYTES while no user is signed in. */
   private limitFor(data: Data): [number, string] {
     const anonymous = this.options.anonymousMaxBytes;
