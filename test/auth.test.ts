@@ -2,7 +2,7 @@
 import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { authenticate } from "../lib/auth/users";
+import { authenticate, storedPasswordHash } from "../lib/auth/users";
 import { decoyHash, hashPassword, verifyPassword } from "../lib/auth/password";
 import { keepSignedInAfterPasswordChange, signedInUser, signIn as signInUser, signOut } from "../lib/auth/sign-in";
 import { newPasswordProblem, setPassword } from "../lib/auth/change-password";
@@ -96,7 +96,8 @@ describe("sign-in, sign-out and devices on sessions", () => {
     engine = { name: "db", engine: sessionEngine, store: () => sessionEngine.open().store, serverSide: true, db };
   });
   const browser = () => new TestBrowser(engine);
-  const signIn = (session: Session, user: User) => signInUser(session, user, db, SECRETS);
+  // Signs in as a sign-in that just verified the stored password would.
+  const signIn = async (session: Session, user: User) => signInUser(session, { user, passwordHash: (await storedPasswordHash(db, user.id))! }, db, SECRETS);
   const sessionUser = (session: Session) => signedInUser(session, db, SECRETS);
 
   async function signedIn(userAgent: string): Promise<TestBrowser> {
@@ -135,8 +136,11 @@ describe("sign-in, sign-out and devices on sessions", () => {
     const elsewhere = await signedIn("elsewhere");
     const oldCookie = here.cookie;
     try {
-      const newHash = await setPassword(db, JOHN.id, "a much better passphrase");
-      assert.ok((await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, SECRETS)) >= 1);
+      const newHash = await setPassword(db, JOHN.id, "a much better passphrase", String(row.password_hash));
+      assert.ok(newHash);
+      const outcome = await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, db, SECRETS);
+      assert.equal(outcome.signedIn, true);
+      assert.ok(outcome.othersEnded !== null && outcome.othersEnded >= 1);
       assert.notEqual(here.cookie, oldCookie, "a new key");
       assert.deepEqual(await sessionUser(await here.request()), JOHN, "this device stays signed in");
       assert.equal(await sessionUser(await elsewhere.request()), null, "the other device is signed out");
