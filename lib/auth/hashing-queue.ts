@@ -6,9 +6,10 @@
  * `maxWaitingPerClient` jobs waiting, and all clients together `maxWaiting`;
  * a job over either bound is refused at once with `QueueFullError` instead of
  * piling up. When the whole line is full, a newcomer takes the place of the
- * newest job of the client with the most waiting (that job is refused), so a
- * client can always get a turn unless every waiting job is another client's
- * only one. Password hashing goes through one of these so that scrypt (16 MB
+ * newest job of the heaviest client (most waiting, then most jobs admitted
+ * lately), if that client is heavier than the newcomer's would be: that job
+ * is refused. So a client that asks rarely gets its turn however many others
+ * flood the line. Password hashing goes through one of these so that scrypt (16 MB
  * and tens of milliseconds of CPU per derivation, run on libuv's thread pool)
  * can never take more than one pool thread and one core away from page
  * rendering, and so that one client's flood cannot deny everyone's sign-in.
@@ -37,11 +38,17 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** How long a client's admitted jobs count as "lately"; and the most clients counted per period (memory stays bounded). */
+const USAGE_PERIOD_MS = 10_000;
+const USAGE_MAX_CLIENTS = 10_000;
+
 export class JobQueue {
   private active = 0;
   private waitingCount = 0;
   /** Waiting jobs per client; the Map's order is the turn order (the first client is served next, then goes to the back). */
   private readonly lines = new Map<string, Waiter[]>();
+  /** Jobs admitted per client in this period and the one before. */
+  private usage = { since: 0, current: new Map<string, number>(), previous: new Map<string, number>() };
 
   constructor(
     readonly concurrency = 1,
@@ -66,6 +73,7 @@ export class JobQueue {
 
   /** Runs `job` when a slot is free and its client's turn comes; rejects with QueueFullError (without calling `job`) when refused. */
   async run<T>(job: () => Promise<T>, client: string = LOCAL_CLIENT): Promise<T> {
+    this.countUsage(client);
     if (this.active >= this.concurrency) {
       // The finishing job hands its slot over directly, so `active` never dips and no newcomer jumps the line.
       await this.wait(client);
@@ -79,10 +87,22 @@ export class JobQueue {
     }
   }
 
+  private countUsage(client: string): void {
+    const now = Date.now();
+    if (now - this.usage.since >= USAGE_PERIOD_MS) this.usage = { since: now, current: new Map(), previous: this.usage.current };
+    const { current } = this.usage;
+    if (current.has(client) || current.size < USAGE_MAX_CLIENTS) current.set(client, (current.get(client) ?? 0) + 1);
+  }
+
+  /** How heavy a client is: jobs waiting, then jobs admitted lately. */
+  private weight(client: string, waiting: number): [number, number] {
+    return [waiting, (this.usage.current.get(client) ?? 0) + (this.usage.previous.get(client) ?? 0)];
+  }
+
   private wait(client: string): Promise<void> {
     const line = this.lines.get(client) ?? [];
     if (line.length >= this.maxWaitingPerClient) throw new QueueFullError();
-    if (this.waitingCount >= this.maxWaiting && !this.displaceFor(line.length)) throw new QueueFullError();
+    if (this.waitingCount >= this.maxWaiting && !this.displaceFor(this.weight(client, line.length + 1))) throw new QueueFullError();
     return new Promise<void>((resolve, reject) => {
       line.push({ resolve, reject });
       if (!this.lines.has(client)) this.lines.set(client, line);
@@ -90,12 +110,16 @@ export class JobQueue {
     });
   }
 
-  /** Refuses the newest waiting job of the client with the most, if it has more than the newcomer's client would; true if one went. */
-  private displaceFor(newcomerWaiting: number): boolean {
-    let heaviest: [string, Waiter[]] | undefined;
-    for (const entry of this.lines) if (!heaviest || entry[1].length > heaviest[1].length) heaviest = entry;
-    if (!heaviest || heaviest[1].length <= newcomerWaiting + 1) return false;
-    const [client, line] = heaviest;
+  /** Refuses the newest waiting job of the heaviest client, if it is heavier than the newcomer's would be; true if one went. */
+  private displaceFor(newcomer: [number, number]): boolean {
+    const heavier = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+    let heaviest: { client: string; line: Waiter[]; weight: [number, number] } | undefined;
+    for (const [client, line] of this.lines) {
+      const weight = this.weight(client, line.length);
+      if (!heaviest || heavier(weight, heaviest.weight)) heaviest = { client, line, weight };
+    }
+    if (!heaviest || !heavier(heaviest.weight, newcomer)) return false;
+    const { client, line } = heaviest;
     line.pop()!.reject(new QueueFullError());
     if (line.length === 0) this.lines.delete(client);
     this.waitingCount--;

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
+import { MAX_INPUT_LENGTH } from "./input-limits";
 import { decoyHash, LOCAL_CLIENT, verifyPassword } from "./password";
 
 export interface User {
@@ -14,8 +15,7 @@ export interface VerifiedCredentials {
   passwordHash: string;
 }
 
-/** Longer inputs are refused before hashing: no one's password is 4 KB, and scrypt should not chew on megabytes. */
-export const MAX_INPUT_LENGTH = 4096;
+export { MAX_INPUT_LENGTH };
 
 /**
  * The user these credentials belong to and the hash the password matched,
