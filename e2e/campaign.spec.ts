@@ -129,7 +129,8 @@ test(`hostile-input campaign: ${Object.values(ENTRIES).reduce((a, b) => a + b, 0
   const seed = campaignSeed();
   console.log(`# campaign seed ${seed} (replay with CAMPAIGN_SEED=${seed})`);
   const inputs = generate(new Rng(seed), SCALE);
-  const server = await startServer({ env: { SESSION_MAX_BYTES: String(SESSION_MAX_BYTES) } });
+  // The campaign plays a proxy that appends each generated client's address (so the per-client limit does not hide the password check).
+  const server = await startServer({ env: { SESSION_MAX_BYTES: String(SESSION_MAX_BYTES), SESSION_TRUSTED_PROXIES: "1" } });
   const started = Date.now();
   let browsing = false;
   try {
