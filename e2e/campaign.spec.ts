@@ -130,7 +130,8 @@ test(`hostile-input campaign: ${Object.values(ENTRIES).reduce((a, b) => a + b, 0
   console.log(`# campaign seed ${seed} (replay with CAMPAIGN_SEED=${seed})`);
   const inputs = generate(new Rng(seed), SCALE);
   // The near-full slot's session tests SESSION_MAX_BYTES: anonymous sessions may reach it here (the budget spec tests the smaller limit).
-  const server = await startServer({ env: { SESSION_MAX_BYTES: String(SESSION_MAX_BYTES), SESSION_ANONYMOUS_MAX_BYTES: String(SESSION_MAX_BYTES) } });
+  // The campaign plays a proxy that appends each generated client's address (so the per-client limits do not hide the password check).
+  const server = await startServer({ env: { SESSION_MAX_BYTES: String(SESSION_MAX_BYTES), SESSION_ANONYMOUS_MAX_BYTES: String(SESSION_MAX_BYTES), SESSION_TRUSTED_PROXIES: "1" } });
   const started = Date.now();
   let browsing = false;
   try {

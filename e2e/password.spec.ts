@@ -112,3 +112,60 @@ test("/account/password without a signed-in session goes to the login page, and 
     await server.stop();
   }
 });
+
+test("cookie engine: the password change succeeds and says what it could not do; other devices are signed out by the hash; device actions called directly answer, not 500", async ({ browser, baseURL }) => {
+  // The action ids of the devices page's forms, from the db project's server (one build: the same ids).
+  const source = await browser.newContext({ baseURL });
+  const [sourcePage, otherPage] = [await source.newPage(), await (await browser.newContext({ baseURL })).newPage()];
+  for (const page of [otherPage, sourcePage]) {
+    await signIn(page, { password: OLD_PASSWORD });
+    await expect(page.getByText(SIGNED_IN)).toBeVisible();
+  }
+  await sourcePage.goto("/account/devices");
+  const actionId = (button: string) => sourcePage.locator("form", { has: sourcePage.getByRole("button", { name: button, exact: true }) }).locator('input[name^="$ACTION_ID_"]').getAttribute("name");
+  const [othersAction, everywhereAction] = [await actionId("Sign out other devices"), await actionId("Sign out everywhere")];
+  expect(othersAction && everywhereAction).toBeTruthy();
+  await Promise.all([source.close(), otherPage.context().close()]);
+
+  const server = await startServer({ env: { SESSION_ENGINE: "cookie" } });
+  try {
+    const here = await signedInBrowser(browser, server);
+    const elsewhere = await signedInBrowser(browser, server);
+    /** Posts a copy of a devices-page form from this site, as a script could. */
+    const post = (page: Page, action: string) =>
+      page.evaluate((name) => {
+        const form = Object.assign(document.createElement("form"), { method: "POST", action: "/account/devices", enctype: "multipart/form-data" });
+        form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value: "" }));
+        document.body.append(form);
+        form.submit();
+      }, action);
+    const failures: string[] = [];
+    here.page.on("response", (response) => void (response.status() >= 500 && failures.push(`${response.status()} ${response.url()}`)));
+
+    await here.page.goto("/account/devices");
+    await post(here.page, othersAction!);
+    await expect(here.page.getByRole("status")).toContainText("Other devices could not be signed out");
+    await expect(here.page.getByText("Change your password to sign them out.")).toBeVisible();
+
+    await here.page.goto("/account/password");
+    await here.page.getByLabel("Current password").fill(OLD_PASSWORD);
+    await here.page.getByLabel("New password").fill(NEW_PASSWORD);
+    await here.page.getByRole("button", { name: "Change password" }).click();
+    await expect(here.page).toHaveURL(/\/account$/);
+    await expect(here.page.getByRole("status")).toHaveText(
+      "Your password was changed. Other devices signed in with the old password are signed out; this site keeps sessions in browser cookies, so they cannot be counted.",
+    );
+    await expect(here.page.getByText(SIGNED_IN)).toBeVisible();
+    await elsewhere.page.goto("/account");
+    await expect(elsewhere.page).toHaveURL(/\/login$/);
+
+    await here.page.goto("/account/devices");
+    await post(here.page, everywhereAction!);
+    await expect(here.page).toHaveURL(/\/login$/);
+    await expect(here.page.getByRole("status")).toContainText("You have been signed out on this device. Other devices could not be signed out");
+    expect(failures).toEqual([]);
+    await Promise.all([here.context.close(), elsewhere.context.close()]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -4,6 +4,7 @@ import { prepareDatabase } from "./db/prepare";
 import { readDatabaseSettings } from "./db/settings";
 import { startExpirySweep } from "./session";
 import { sessions } from "./sessions";
+import { recordSocketAddresses } from "./socket-address";
 import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";
 
 try {
@@ -15,6 +16,7 @@ try {
 }
 
 keepVaryCookieOnPrivateResponses();
+recordSocketAddresses();
 
 const RETRY_MS = 2000;
 

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { renderWrites, requiredData } from "../app/render-writes";
 import { db, type Database } from "./db/client";
-import { lastForwardedFor } from "./forwarded-for";
+import { clientAddressOf } from "./forwarded-for";
 import {
   cookieEngine,
   LibsqlStore,
@@ -89,8 +89,10 @@ function build() {
   const settings = readSettings(process.env, Object.keys(ENGINES));
   const secrets = secretsFromEnv(process.env);
   const engine = ENGINES[settings.engine](secrets, settings);
-  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress: lastForwardedFor });
-  return { ...sessions, secrets, engine, hooks: SECURITY_LOG };
+  // The TCP peer, or the entry SESSION_TRUSTED_PROXIES says (lib/forwarded-for.ts): for the device list, the throttle and the budgets.
+  const clientAddress = (requestHeaders: Headers) => clientAddressOf(requestHeaders, settings.trustedProxies);
+  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress });
+  return { ...sessions, secrets, engine, hooks: SECURITY_LOG, clientAddress };
 }
 
 let built: ReturnType<typeof build> | undefined;

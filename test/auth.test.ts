@@ -2,7 +2,7 @@
 import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { authenticate } from "../lib/auth/users";
+import { authenticate, storedPasswordHash, verifyCredentials } from "../lib/auth/users";
 import { decoyHash, hashPassword, verifyPassword } from "../lib/auth/password";
 import { keepSignedInAfterPasswordChange, signedInUser, signIn as signInUser, signOut } from "../lib/auth/sign-in";
 import { newPasswordProblem, setPassword } from "../lib/auth/change-password";
@@ -12,7 +12,7 @@ import { DEMO_USER, seedDemoData } from "../lib/db/seed";
 import type { Database } from "../lib/db/client";
 import { hashKey, type Session } from "../lib/session";
 import { keyCookie, LibsqlStore, serverSideEngine } from "../lib/session";
-import { SECRETS, tempDatabase, TestBrowser, type EngineFixture } from "./harness";
+import { cookieEngine, SECRETS, tempDatabase, TestBrowser, type EngineFixture } from "./harness";
 
 const JOHN = { id: DEMO_USER.id, username: DEMO_USER.username };
 const OTHER_USER = { id: 456, username: "jane_roe" };
@@ -96,7 +96,8 @@ describe("sign-in, sign-out and devices on sessions", () => {
     engine = { name: "db", engine: sessionEngine, store: () => sessionEngine.open().store, serverSide: true, db };
   });
   const browser = () => new TestBrowser(engine);
-  const signIn = (session: Session, user: User) => signInUser(session, user, db, SECRETS);
+  // Signs in as a sign-in that just verified the stored password would.
+  const signIn = async (session: Session, user: User) => signInUser(session, { user, passwordHash: (await storedPasswordHash(db, user.id))! }, db, SECRETS);
   const sessionUser = (session: Session) => signedInUser(session, db, SECRETS);
 
   async function signedIn(userAgent: string): Promise<TestBrowser> {
@@ -135,8 +136,11 @@ describe("sign-in, sign-out and devices on sessions", () => {
     const elsewhere = await signedIn("elsewhere");
     const oldCookie = here.cookie;
     try {
-      const newHash = await setPassword(db, JOHN.id, "a much better passphrase");
-      assert.ok((await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, SECRETS)) >= 1);
+      const newHash = await setPassword(db, JOHN.id, "a much better passphrase", String(row.password_hash));
+      assert.ok(newHash);
+      const outcome = await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, db, SECRETS);
+      assert.equal(outcome.signedIn, true);
+      assert.ok(outcome.othersEnded !== null && outcome.othersEnded >= 1);
       assert.notEqual(here.cookie, oldCookie, "a new key");
       assert.deepEqual(await sessionUser(await here.request()), JOHN, "this device stays signed in");
       assert.equal(await sessionUser(await elsewhere.request()), null, "the other device is signed out");
@@ -255,6 +259,24 @@ describe("sign-in, sign-out and devices on sessions", () => {
       await s.save();
       assert.deepEqual(await (await other.request()).items(), [["cpu", "AMD Ryzen 5"]]);
     }
+  });
+});
+
+describe("password change on the cookie engine (no server-side sessions)", () => {
+  it("succeeds, keeps this browser signed in, and says the others could not be counted; the hash binding signs them out", async () => {
+    const { db } = await tempDatabase();
+    await seedDemoData(db);
+    const engine = await cookieEngine();
+    const [here, elsewhere] = [new TestBrowser(engine), new TestBrowser(engine)];
+    for (const b of [here, elsewhere]) {
+      assert.equal(await signInUser(await b.request(), (await verifyCredentials(db, JOHN.username, DEMO_USER.password))!, db, SECRETS), true);
+    }
+    const verified = (await verifyCredentials(db, JOHN.username, DEMO_USER.password))!;
+    const newHash = (await setPassword(db, JOHN.id, "a much better passphrase", verified.passwordHash))!;
+    const outcome = await keepSignedInAfterPasswordChange(await here.request(), JOHN, newHash, db, SECRETS);
+    assert.deepEqual(outcome, { signedIn: true, othersEnded: null });
+    assert.deepEqual(await signedInUser(await here.request(), db, SECRETS), JOHN);
+    assert.equal(await signedInUser(await elsewhere.request(), db, SECRETS), null);
   });
 });
 

@@ -4,8 +4,8 @@ import { redirect } from "next/navigation";
 import { clientAddress } from "@/lib/auth/client-address";
 import { afterSignInPath, signInCurrentSession } from "@/lib/auth/current-user";
 import { isQueueFullError } from "@/lib/auth/password";
-import { signInThrottle } from "@/lib/auth/throttle";
-import { authenticate, type User } from "@/lib/auth/users";
+import { clientKey, signInThrottle } from "@/lib/auth/throttle";
+import { verifyCredentials, type VerifiedCredentials } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { addMessage, getSession } from "@/lib/sessions";
 import { formText } from "../form-text";
@@ -15,24 +15,27 @@ import { stateAction } from "../form-action";
 /** "Sign in": throttled first (no hashing when refused); a failure leaves the session untouched; a success rotates the key and goes on. */
 export const signInAction = stateAction(async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const username = formText(formData, "username");
-  const started = signInThrottle().start({ client: await clientAddress(), username }, Date.now());
+  const client = await clientAddress();
+  const started = signInThrottle().start({ client, username }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds), username };
-  let user: User | null;
+  let verified: VerifiedCredentials | null;
+  let signedIn = false;
   try {
-    user = await authenticate(db(), username, formText(formData, "password"));
+    verified = await verifyCredentials(db(), username, formText(formData, "password"), clientKey(client));
+    // A password changed between the check and the session's write makes this an old password: a failure (see signIn).
+    signedIn = verified !== null && (await signInCurrentSession(verified));
   } catch (error) {
     started.ticket.abandon();
     if (isQueueFullError(error)) return { error: tooManyAttempts(1), username };
     throw error;
   }
-  if (!user) {
+  if (!verified || !signedIn) {
     started.ticket.fail(Date.now());
     return { error: INVALID_CREDENTIALS, username };
   }
   started.ticket.succeed();
-  await signInCurrentSession(user);
   const session = await getSession();
-  await addMessage(session, "success", `Welcome back, ${user.username}.`);
+  await addMessage(session, "success", `Welcome back, ${verified.user.username}.`);
   await session.save();
   redirect(afterSignInPath(formData.get("next")));
 });

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
-import { hashPassword } from "./password";
+import { hashPassword, LOCAL_CLIENT } from "./password";
 
 /** What a new password must be: long enough to matter, short enough to hash, no NUL (see password.ts). */
 export function newPasswordProblem(password: string, current: string): string | null {
@@ -12,9 +12,19 @@ export function newPasswordProblem(password: string, current: string): string | 
   return null;
 }
 
-/** Stores a new password hash for the user; returns it (the session's auth hash is made from it). */
-export async function setPassword(database: Database, userId: number, password: string): Promise<string> {
-  const passwordHash = await hashPassword(password);
-  await database.update(users).set({ passwordHash }).where(eq(users.id, userId));
-  return passwordHash;
+/**
+ * Stores a new password hash for the user, only while the stored hash is
+ * still `verifiedHash` (the one the current password was checked against):
+ * of two concurrent changes one wins, the other changes nothing. Returns the
+ * new hash (the session's auth hash is made from it), or null when the
+ * password changed meanwhile.
+ */
+export async function setPassword(database: Database, userId: number, password: string, verifiedHash: string, client: string = LOCAL_CLIENT): Promise<string | null> {
+  const passwordHash = await hashPassword(password, client);
+  const changed = await database
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, verifiedHash)))
+    .returning({ id: users.id });
+  return changed.length > 0 ? passwordHash : null;
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
-import { lastForwardedFor } from "../forwarded-for";
+import { sessions } from "../sessions";
 
-/** The client's address for the per-client throttle (see lastForwardedFor). */
+/** The client's address for the per-client throttle and the hashing line (see clientAddressOf): never what the client says, unless a trusted proxy said it. */
 export async function clientAddress(): Promise<string> {
-  return lastForwardedFor(await headers()) ?? "unknown";
+  return sessions().clientAddress(await headers()) ?? "unknown";
 }

@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, localPath, type Session } from "../session";
 import { getSession, sessions } from "../sessions";
 import { signedInUser, signIn, signOut } from "./sign-in";
-import type { User } from "./users";
+import type { User, VerifiedCredentials } from "./users";
 
 export const LOGIN_PATH = "/login";
 export const ACCOUNT_PATH = "/account";
@@ -29,11 +29,16 @@ export async function navigationUser(): Promise<User | null> {
   return (await cookies()).has(SIGNED_IN_HINT) ? currentUser() : null;
 }
 
-/** Signs the user into this request's session (a server action), and sets the navigation's hint. */
-export async function signInCurrentSession(user: User): Promise<void> {
-  await signIn(await getSession(), user, db(), sessions().secrets);
+/**
+ * Signs the verified user into this request's session (a server action), and
+ * sets the navigation's hint. False, signed in nowhere, when the password
+ * changed since it was checked (see signIn).
+ */
+export async function signInCurrentSession(verified: VerifiedCredentials): Promise<boolean> {
+  if (!(await signIn(await getSession(), verified, db(), sessions().secrets))) return false;
   const { settings } = sessions();
   (await cookies()).set(SIGNED_IN_HINT, "1", cookieAttributes(settings, defaultMaxAge(settings)));
+  return true;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { SessionTooLargeError, type Session, type SecretList } from "../session";
+import { SessionEngineUnsupportedError, SessionTooLargeError, type Session, type SecretList } from "../session";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
 import { AUTH_USER_HASH, AUTH_USER_ID, sessionAuthHash, sessionAuthHashMatches } from "./session-auth";
-import type { User } from "./users";
+import { storedPasswordHash, type User, type VerifiedCredentials } from "./users";
 
 /** The user id a session claims, unchecked (see signedInUser for the check). */
 export async function claimedUserId(session: Session): Promise<number | null> {
@@ -30,21 +30,39 @@ export async function signedInUser(session: Session, database: Database, secrets
 }
 
 /**
+ * Closes the race between a sign-in and a password change, across processes
+ * and on every engine. A change writes the new hash and only then ends the
+ * user's other sessions; a sign-in writes its session (bound to the hash it
+ * verified) and only then re-reads the stored hash. Either the re-read comes
+ * after the change's write and sees the new hash, and this session ends
+ * itself; or it comes before it, and then so did this session's write, which
+ * the change's "end the others" (later still) finds and ends. No order leaves
+ * a session bound to the old hash alive.
+ */
+async function confirmPasswordUnchanged(session: Session, userId: number, boundHash: string, database: Database): Promise<boolean> {
+  if ((await storedPasswordHash(database, userId)) === boundHash) return true;
+  await session.flush();
+  return false;
+}
+
+/**
  * Django's login(): a new key for the signed-in session, so a key planted
  * before sign-in (session fixation) is dead after it. Another user's
  * session is flushed rather than carried over. The user goes under reserved
- * keys; the store copies `_auth_user_id` into the row's user_id column for
- * the device list.
+ * keys, bound to the password hash that was verified (never one read again
+ * later: a change in between would bind an old password's sign-in to the new
+ * hash); the store copies `_auth_user_id` into the row's user_id column for
+ * the device list. Returns false, with the session ended, when the password
+ * changed between the check and the session's write (see confirmPasswordUnchanged).
  */
-export async function signIn(session: Session, user: User, database: Database, secrets: SecretList): Promise<void> {
-  const row = await credentials(database, user.id);
-  if (!row) throw new Error(`signIn: no user ${user.id}`);
+export async function signIn(session: Session, verified: VerifiedCredentials, database: Database, secrets: SecretList): Promise<boolean> {
+  const { user, passwordHash } = verified;
   const previous = await claimedUserId(session);
   if (previous !== null && previous !== user.id) await session.flush();
   else await session.cycleKey({ restartAge: true }); // a new authentication: SESSION_ABSOLUTE_AGE counts from here
   const signInKeys = async () => {
     await session.setReserved(AUTH_USER_ID, user.id);
-    await session.setReserved(AUTH_USER_HASH, sessionAuthHash(row.passwordHash, secrets));
+    await session.setReserved(AUTH_USER_HASH, sessionAuthHash(passwordHash, secrets));
   };
   try {
     await signInKeys();
@@ -55,19 +73,36 @@ export async function signIn(session: Session, user: User, database: Database, s
     await signInKeys();
   }
   await session.save();
+  return confirmPasswordUnchanged(session, user.id, passwordHash, database);
+}
+
+/** What a password change did to the user's sessions. */
+export interface PasswordChangeOutcome {
+  /** This session stays signed in (false: a later change won the race, and it ended). */
+  signedIn: boolean;
+  /** Other sessions ended, or null where the engine keeps none server-side (their old hash already signs them out). */
+  othersEnded: number | null;
 }
 
 /**
- * Django's update_session_auth_hash, after the user's password changed: every
- * other session of the user ends, and this one carries on signed in under a
- * new key with the hash of the new password.
+ * Django's update_session_auth_hash, after the user's password changed (its
+ * new hash written first: see confirmPasswordUnchanged): every other session
+ * of the user ends, and this one carries on signed in under a new key with
+ * the hash of the new password. The cookie engine cannot end other sessions;
+ * there the hash binding alone signs them out.
  */
-export async function keepSignedInAfterPasswordChange(session: Session, user: User, newPasswordHash: string, secrets: SecretList): Promise<number> {
-  const ended = await session.endOtherUserSessions(user.id);
+export async function keepSignedInAfterPasswordChange(session: Session, user: User, newPasswordHash: string, database: Database, secrets: SecretList): Promise<PasswordChangeOutcome> {
+  let othersEnded: number | null;
+  try {
+    othersEnded = await session.endOtherUserSessions(user.id);
+  } catch (error) {
+    if (!(error instanceof SessionEngineUnsupportedError)) throw error;
+    othersEnded = null;
+  }
   await session.cycleKey();
   await session.setReserved(AUTH_USER_HASH, sessionAuthHash(newPasswordHash, secrets));
   await session.save();
-  return ended;
+  return { signedIn: await confirmPasswordUnchanged(session, user.id, newPasswordHash, database), othersEnded };
 }
 
 /** Django's logout(): the row and the cookie go, the key is dead. */

@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { MAX_INPUT_LENGTH } from "./input-limits";
 import { isIP, isIPv6 } from "node:net";
 
 /**
@@ -21,8 +22,19 @@ import { isIP, isIPv6 } from "node:net";
  *   a throttled client or account gets one attempt at a time: a burst of
  *   parallel requests gets no more guesses than a sequence would.
  * - A successful sign-in clears the counters of its client and its account.
- * - At most 10,000 clients and 10,000 accounts are tracked; past that the
- *   least recently active entry is dropped.
+ * - At most 10,000 clients and 10,000 accounts are tracked each. An entry
+ *   is dropped only once its counts have lapsed, never to make room: an
+ *   attacker who floods the table must not reset anyone's count. A key that
+ *   finds the table full of live entries is counted in one of 1,024 shared
+ *   buckets (chosen by a keyed hash the client cannot predict), with every
+ *   other key there: conservatively, since a bucket's count is at least each
+ *   of its keys' own; a key later given an entry of its own starts from its
+ *   bucket's count. So memory stays bounded and nobody gets fresh guesses;
+ *   the price, under such a flood, is that newcomers may wait for others'
+ *   failures.
+ * - A username longer than 4,096 characters is refused before any hashing
+ *   (`users.ts`): it counts against the client only, since it names no
+ *   account, and so cannot fill the account table for free.
  *
  * Counters live in one process: with several workers (`start:cluster`) each
  * keeps its own, so the limits apply per worker.
@@ -72,6 +84,11 @@ export function accountKey(username: string): string {
   return bounded(username.normalize("NFKC").trim().toLowerCase());
 }
 
+/** The attempt's account key, or null for a username refused before hashing: it names no account. */
+function accountOf(attempt: SignInAttempt): string | null {
+  return attempt.username.length > MAX_INPUT_LENGTH ? null : accountKey(attempt.username);
+}
+
 /** The per-client key: an IPv4 address (IPv4-mapped IPv6 unwrapped), an IPv6 address's /64, or the raw value. */
 export function clientKey(address: string): string {
   let ip = address.trim().toLowerCase();
@@ -109,9 +126,19 @@ interface Entry {
   pendingSince: number;
 }
 
+/** Shared counters for keys that find the table full (see the rule above). */
+const OVERFLOW_BUCKETS = 1024;
+
+function blankEntry(): Entry {
+  return { failures: 0, lastFailure: 0, pending: 0, pendingSince: 0 };
+}
+
 /** Counters for one kind of key, oldest activity first (a Map keeps insertion order), bounded in number. */
 class Counters {
   private readonly entries = new Map<string, Entry>();
+  private readonly overflow: Entry[] = Array.from({ length: OVERFLOW_BUCKETS }, blankEntry);
+  /** Keys the bucket choice, so no client can aim its failures at the bucket of an account it wants to lock or free. */
+  private readonly salt = randomBytes(16);
 
   constructor(private readonly options: ThrottleOptions) {}
 
@@ -126,43 +153,54 @@ class Counters {
     return entry.failures === 0 && entry.pending === 0;
   }
 
-  /** The live entry, or undefined. */
+  /** The key's live entry (its own, else its bucket's when the table was full), or undefined. */
   get(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && this.lapse(entry, now)) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry;
+    if (entry && this.lapse(entry, now)) this.entries.delete(key);
+    else if (entry) return entry;
+    const bucket = this.bucketOf(key);
+    return this.lapse(bucket, now) ? undefined : bucket;
   }
 
-  /** The entry, created if need be and moved to the newest end; drops lapsed entries at the oldest end and anything past the bound. */
+  private bucketOf(key: string): Entry {
+    return this.overflow[createHmac("sha256", this.salt).update(key).digest().readUInt32BE(0) % OVERFLOW_BUCKETS]!;
+  }
+
+  /**
+   * The entry to count on, moved to the newest end: the key's own, else a new
+   * one (from its bucket's counts) where there is room after dropping lapsed
+   * entries at the oldest end, else its bucket. A live entry is never dropped.
+   */
   touch(key: string, now: number): Entry {
-    const entry = this.get(key, now) ?? { failures: 0, lastFailure: 0, pending: 0, pendingSince: 0 };
+    const own = this.entries.get(key);
+    if (own && !this.lapse(own, now)) {
+      this.entries.delete(key);
+      this.entries.set(key, own);
+      return own;
+    }
     this.entries.delete(key);
     for (const [oldestKey, oldest] of this.entries) {
       if (!this.lapse(oldest, now)) break;
       this.entries.delete(oldestKey);
     }
-    while (this.entries.size >= this.options.maxEntries) {
-      const oldestKey = this.entries.keys().next().value;
-      if (oldestKey === undefined) break;
-      this.entries.delete(oldestKey);
-    }
+    const bucket = this.bucketOf(key);
+    const live = !this.lapse(bucket, now);
+    if (this.entries.size >= this.options.maxEntries) return bucket;
+    const entry = live ? { ...blankEntry(), failures: bucket.failures, lastFailure: bucket.lastFailure } : blankEntry();
     this.entries.set(key, entry);
     return entry;
   }
 
+  /** Forgets the key's own entry (a success); a shared bucket stays, as others' failures are in it. */
   delete(key: string): void {
     this.entries.delete(key);
   }
 
-  /** An in-flight attempt has finished. */
-  release(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry || entry.pending === 0) return;
+  /** An in-flight attempt counted on `entry` (what `touch` gave it) has finished. */
+  release(key: string, entry: Entry): void {
+    if (entry.pending === 0) return;
     entry.pending--;
-    if (entry.pending === 0 && entry.failures === 0) this.entries.delete(key);
+    if (entry.pending === 0 && entry.failures === 0 && this.entries.get(key) === entry) this.entries.delete(key);
   }
 
   /** Milliseconds this key must wait before its next attempt; 0 when it may go. */
@@ -208,9 +246,10 @@ export class SignInThrottle {
 
   /** Whether an attempt may go ahead now; changes no counter. */
   check(attempt: SignInAttempt, now: number): ThrottleDecision {
+    const account = accountOf(attempt);
     const wait = Math.max(
       this.clients.wait(clientKey(attempt.client), this.options.clientThreshold, now),
-      this.accounts.wait(accountKey(attempt.username), this.options.accountThreshold, now),
+      account === null ? 0 : this.accounts.wait(account, this.options.accountThreshold, now),
     );
     return wait > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) } : { allowed: true };
   }
@@ -220,15 +259,18 @@ export class SignInThrottle {
     const decision = this.check(attempt, now);
     if (!decision.allowed) return decision;
     const client = clientKey(attempt.client);
-    const account = accountKey(attempt.username);
-    for (const entry of [this.clients.touch(client, now), this.accounts.touch(account, now)]) {
+    const account = accountOf(attempt);
+    const clientEntry = this.clients.touch(client, now);
+    const accountEntry = account === null ? undefined : this.accounts.touch(account, now);
+    for (const entry of [clientEntry, accountEntry]) {
+      if (!entry) continue;
       entry.pending++;
       entry.pendingSince = now;
     }
     let open = true;
     const release = () => {
-      this.clients.release(client);
-      this.accounts.release(account);
+      this.clients.release(client, clientEntry);
+      if (account !== null && accountEntry) this.accounts.release(account, accountEntry);
     };
     return {
       allowed: true,
@@ -255,24 +297,26 @@ export class SignInThrottle {
 
   /** A failed attempt that was allowed (use a ticket's `fail` for one begun with `start`). */
   recordFailure(attempt: SignInAttempt, now: number): void {
-    this.fail(clientKey(attempt.client), accountKey(attempt.username), now);
+    this.fail(clientKey(attempt.client), accountOf(attempt), now);
   }
 
   /** A successful sign-in: forgets the client's and the account's failures. */
   recordSuccess(attempt: SignInAttempt): void {
-    this.succeed(clientKey(attempt.client), accountKey(attempt.username));
+    this.succeed(clientKey(attempt.client), accountOf(attempt));
   }
 
-  private fail(client: string, account: string, now: number): void {
-    for (const entry of [this.clients.touch(client, now), this.accounts.touch(account, now)]) {
+  private fail(client: string, account: string | null, now: number): void {
+    const entries = [this.clients.touch(client, now)];
+    if (account !== null) entries.push(this.accounts.touch(account, now));
+    for (const entry of entries) {
       entry.failures++;
       entry.lastFailure = now;
     }
   }
 
-  private succeed(client: string, account: string): void {
+  private succeed(client: string, account: string | null): void {
     this.clients.delete(client);
-    this.accounts.delete(account);
+    if (account !== null) this.accounts.delete(account);
   }
 }
 

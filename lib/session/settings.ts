@@ -32,6 +32,12 @@ export interface SessionSettings {
   refreshInterval: number;
   /** Seconds between background sweeps of expired rows (per process). */
   sweepInterval: number;
+  /**
+   * Proxies in front of the app whose X-Forwarded-For entries are trusted
+   * (Werkzeug's ProxyFix `x_for`): 0, the client address is the TCP peer's;
+   * n, it is the n-th entry from the right.
+   */
+  trustedProxies: number;
 }
 
 export class ImproperlyConfigured extends Error {
@@ -76,6 +82,15 @@ function wholeSeconds(env: Env, name: string, fallback: number): number {
   return Number(value);
 }
 
+function wholeNumber(env: Env, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw new ImproperlyConfigured(`${name} must be a whole number from 0 to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
 function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const value = env[name];
   if (value === undefined || value === "") return fallback;
@@ -107,6 +122,7 @@ export function readSettings(env: Env, engines: readonly string[] = ["db"]): Ses
     absoluteAge: wholeSeconds(env, "SESSION_ABSOLUTE_AGE", 0),
     refreshInterval: wholeSeconds(env, "SESSION_REFRESH_INTERVAL", 60),
     sweepInterval: positiveInt(env, "SESSION_SWEEP_INTERVAL", 300),
+    trustedProxies: wholeNumber(env, "SESSION_TRUSTED_PROXIES", 0, 10),
   };
   // Never above SESSION_MAX_BYTES: a smaller SESSION_MAX_BYTES alone lowers both.
   settings.anonymousMaxBytes = Math.min(settings.anonymousMaxBytes, settings.maxBytes);

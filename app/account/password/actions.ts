@@ -3,55 +3,64 @@
 import { redirect } from "next/navigation";
 import { newPasswordProblem, setPassword } from "@/lib/auth/change-password";
 import { clientAddress } from "@/lib/auth/client-address";
-import { ACCOUNT_PATH, requireUser } from "@/lib/auth/current-user";
+import { ACCOUNT_PATH, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
 import { isQueueFullError } from "@/lib/auth/password";
 import { keepSignedInAfterPasswordChange } from "@/lib/auth/sign-in";
-import { signInThrottle } from "@/lib/auth/throttle";
-import { authenticate, type User } from "@/lib/auth/users";
+import { clientKey, signInThrottle } from "@/lib/auth/throttle";
+import { verifyCredentials, type VerifiedCredentials } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { formText } from "../../form-text";
 import { addMessage, getSession, sessions } from "@/lib/sessions";
 import { tooManyAttempts } from "../../login/state";
+import { passwordChanged } from "../engine-text";
 import { PASSWORD_PATH } from "../paths";
 import { WRONG_CURRENT_PASSWORD, type PasswordState } from "./state";
 import { stateAction } from "../../form-action";
 
 /**
  * "Change password": the current password is checked like a sign-in (same
- * throttle, one hash at a time); on success every other session of the user
- * ends and this one stays signed in under a new key (Django's
- * update_session_auth_hash).
+ * throttle, same hashing line); the new hash is stored only over the one
+ * that was checked; then every other session of the user ends and this one
+ * stays signed in under a new key (Django's update_session_auth_hash).
  */
 export const changePasswordAction = stateAction(async function changePasswordAction(_previous: PasswordState, formData: FormData): Promise<PasswordState> {
   const user = await requireUser(PASSWORD_PATH);
   const [current, next] = [formText(formData, "current"), formText(formData, "new")];
-  const started = signInThrottle().start({ client: await clientAddress(), username: user.username }, Date.now());
+  const client = await clientAddress();
+  const started = signInThrottle().start({ client, username: user.username }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds) };
-  let checked: User | null;
+  let checked: VerifiedCredentials | null;
   try {
-    checked = await authenticate(db(), user.username, current);
+    checked = await verifyCredentials(db(), user.username, current, clientKey(client));
   } catch (error) {
     started.ticket.abandon();
     if (isQueueFullError(error)) return { error: tooManyAttempts(1) };
     throw error;
   }
-  if (!checked || checked.id !== user.id) {
+  if (!checked || checked.user.id !== user.id) {
     started.ticket.fail(Date.now());
     return { error: WRONG_CURRENT_PASSWORD };
   }
   started.ticket.succeed();
   const problem = newPasswordProblem(next, current);
   if (problem) return { error: problem };
-  let passwordHash: string;
+  let passwordHash: string | null;
   try {
-    passwordHash = await setPassword(db(), user.id, next);
+    passwordHash = await setPassword(db(), user.id, next, checked.passwordHash, clientKey(client));
   } catch (error) {
     if (isQueueFullError(error)) return { error: tooManyAttempts(1) };
     throw error;
   }
+  // Changed meanwhile (another change won): what was typed is no longer the current password.
+  if (!passwordHash) return { error: WRONG_CURRENT_PASSWORD };
   const session = await getSession();
-  const ended = await keepSignedInAfterPasswordChange(session, user, passwordHash, sessions().secrets);
-  await addMessage(session, "success", `Your password was changed. ${ended === 1 ? "1 other device was" : `${ended} other devices were`} signed out.`);
+  const outcome = await keepSignedInAfterPasswordChange(session, user, passwordHash, db(), sessions().secrets);
+  if (!outcome.signedIn) {
+    await addMessage(session, "warning", "Your password was changed again from elsewhere. Sign in with the new one.");
+    await session.save();
+    redirect(LOGIN_PATH);
+  }
+  await addMessage(session, "success", passwordChanged(outcome.othersEnded));
   await session.save();
   redirect(ACCOUNT_PATH);
 });
