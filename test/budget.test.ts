@@ -13,15 +13,18 @@ import {
   SessionBudgetExceededError,
   SessionStoreFullError,
   SessionTooLargeError,
+  storeRecentlyFailed,
   type SessionOptions,
   type SessionStore,
   type SessionTransport,
 } from "../lib/session";
 import { CachedDbStore, openRedis, RedisStore } from "../lib/session/redis";
-import { storeRecentlyFailed } from "../lib/session/availability";
 import { DEFAULT_OPTIONS, SECRETS, stopRedisServers, tempDatabase } from "./harness";
 import { startRedis, startRedisCluster } from "./redis-servers";
 import { randomBytes } from "node:crypto";
+import { signIn as signInUser } from "../lib/auth/sign-in";
+import { verifyCredentials } from "../lib/auth/users";
+import { DEMO_USER, seedDemoData } from "../lib/db/seed";
 
 after(stopRedisServers);
 
@@ -190,6 +193,22 @@ for (const engine of ENGINES) {
       assert.equal(await (await kept.request()).increment("num_visits"), 2, "a session the client has keeps counting");
       const other = new Client(store, "198.51.100.10", options);
       assert.equal(await (await other.request()).increment("num_visits"), 1, "another address is not refused");
+    });
+
+    it("a neighbour who spent the address's new-session budget cannot stop a visitor with data from signing in", async () => {
+      const store = await engine.create();
+      const options = budgeted({ newSessions: 1 });
+      const visitor = new Client(store, "198.51.100.30", options);
+      assert.equal(await (await visitor.request()).increment("num_visits"), 1, "the visitor's anonymous session (the address's one new session)");
+      const neighbour = new Client(store, "198.51.100.30", options);
+      await assert.rejects((await neighbour.request()).increment("num_visits"), SessionBudgetExceededError);
+      const { db: users } = await tempDatabase();
+      await seedDemoData(users);
+      const verified = (await verifyCredentials(users, DEMO_USER.username, DEMO_USER.password))!;
+      assert.equal(await signInUser(await visitor.request(), verified, users, SECRETS), true, "signed in, though the rotation writes a new row");
+      const after = await visitor.request();
+      assert.equal(await after.get("_auth_user_id"), DEMO_USER.id);
+      assert.equal(await after.get("num_visits"), 1, "the visit count came along");
     });
 
     it("one address writes at most SESSION_ANONYMOUS_BYTES_PER_MINUTE; a signed-in user is not counted", async () => {

@@ -317,6 +317,18 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         assert.equal(written.state === "live" && written.createdAt, bornEarlier);
       });
 
+      it("[server] a cycle of a key ended meanwhile is interrupted: its data comes back under no key", async (t) => {
+        if (needsServer(t)) return;
+        const { key: oldKey, store } = await saved({ _auth_user_id: 7, a: 1 });
+        await store.end(oldKey); // a sign-out or a password change, between this request's load and its rotation
+        const newKey = newSessionKey();
+        assert.equal(await store.cycle(oldKey, newKey, { _auth_user_id: 7, a: 1 }, cycleCtx()), "interrupted");
+        const next = await later(store, newKey);
+        assert.notEqual((await next.load(newKey)).state, "live", "the rotated data is not live under the new key");
+        assert.deepEqual(await next.load(oldKey), { state: "ended" });
+        if (store.users) assert.deepEqual(await store.users.list(7, null), [], "nothing is listed for the user");
+      });
+
       it("[server] cycle ends the old key", async (t) => {
         if (needsServer(t)) return;
         const { key: oldKey, store } = await saved({ a: 1 });

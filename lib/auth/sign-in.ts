@@ -59,7 +59,6 @@ export async function signIn(session: Session, verified: VerifiedCredentials, da
   const { user, passwordHash } = verified;
   const previous = await claimedUserId(session);
   if (previous !== null && previous !== user.id) await session.flush();
-  else await session.cycleKey({ restartAge: true }); // a new authentication: SESSION_ABSOLUTE_AGE counts from here
   const signInKeys = async () => {
     await session.setReserved(AUTH_USER_ID, user.id);
     await session.setReserved(AUTH_USER_HASH, sessionAuthHash(passwordHash, secrets));
@@ -72,6 +71,10 @@ export async function signIn(session: Session, verified: VerifiedCredentials, da
     await session.flush();
     await signInKeys();
   }
+  // The keys first, then the new key: the rotation writes a signed-in session, which no visitor's
+  // anonymous budget limits (a neighbour behind the same address cannot block this sign-in).
+  // A new authentication: SESSION_ABSOLUTE_AGE counts from here.
+  await session.cycleKey({ restartAge: true });
   await session.save();
   return confirmPasswordUnchanged(session, user.id, passwordHash, database);
 }

@@ -9,6 +9,7 @@ export type {
   SessionChange,
   LoadResult,
   WriteResult,
+  CycleResult,
   WriteContext,
   CycleContext,
   UserSessionInfo,
@@ -38,7 +39,7 @@ export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, 
 export { hashKey, newSessionKey } from "./keys";
 export { localPath } from "./local-path";
 export { networkOf } from "./network";
-export { isUnavailability } from "./availability";
+export { isUnavailability, storeRecentlyFailed } from "./availability";
 export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
 export {
   addMessage,

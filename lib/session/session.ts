@@ -405,13 +405,26 @@ export class Session {
     if (options.restartAge || this.createdAt === null) this.createdAt = Date.now();
     const createdAt = this.createdAt;
     const creates = Object.keys(data).length > 0;
-    await this.reserved(creates ? byteSize(data) : 0, (ctx) => this.store.cycle(oldKey, newKey, data, { ...ctx, createdAt }), creates);
+    const result = await this.reserved(creates ? byteSize(data) : 0, (ctx) => this.store.cycle(oldKey, newKey, data, { ...ctx, createdAt }), creates);
     runHook(this.options.hooks?.rotated, this.eventInfo());
-    this.changedKeys.clear();
+    if (result === "interrupted") this.keepOwnChangesOnly();
+    else this.changedKeys.clear();
     this.replaceAll = false;
     this.accessed = true;
     this.modified = true;
     await this.sendCookie();
+  }
+
+  /**
+   * The session was ended elsewhere while this request rotated it: its stored
+   * data stays dead, and what this request itself changed waits, pending, for
+   * the fresh session's save (as a save under a dead key does).
+   */
+  private keepOwnChangesOnly(): void {
+    const data = this.data ?? {};
+    this.data = this.replaceAll ? data : Object.fromEntries([...this.changedKeys].filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]]));
+    if (this.replaceAll) for (const key of Object.keys(data)) this.changedKeys.add(key);
+    this.keyHoldsNoData = true;
   }
 
   /** Django's set_expiry: seconds, a Date, 0 for browser close, null for the default. */

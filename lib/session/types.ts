@@ -29,6 +29,8 @@ export type LoadResult =
 
 export type WriteResult = "saved" | "emptied" | "interrupted";
 
+export type CycleResult = "cycled" | "interrupted";
+
 export interface WriteContext {
   expiresAt: number; // ms since epoch
   userAgent?: string;
@@ -81,8 +83,12 @@ export interface SessionStore {
   touch(key: string, ctx: WriteContext): Promise<void>;
   /** Ends a key for good (flush): it becomes a tombstone. */
   end(key: string): Promise<void>;
-  /** Moves the data to a new key, created at `ctx.createdAt`, and ends the old one, in one transaction. */
-  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void>;
+  /**
+   * Moves the data to a new key, created at `ctx.createdAt`, and ends the old
+   * one, in one transaction. "interrupted" when the old key was ended
+   * meanwhile (a sign-out, a password change): the data stays dead, under no key.
+   */
+  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<CycleResult>;
   /** Deletes up to `limit` expired sessions (tombstones included); returns how many. */
   clearExpired(limit: number): Promise<number>;
   /** Refuses data the store could not keep (the cookie engine's 4 KB), before a change is accepted. */

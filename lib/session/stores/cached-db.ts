@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hashKey } from "../keys";
-import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
 import { failed, succeeded } from "../outage";
 import { newCacheHealth, processState, type CacheHealth } from "../process-state";
 import { runScript, Script, type RedisConnection } from "./redis-lua";
@@ -255,7 +255,7 @@ export class CachedDbStore implements SessionStore {
     return this.written([key], this.record.end(key));
   }
 
-  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void> {
+  cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<CycleResult> {
     return this.written(oldKey ? [oldKey, newKey] : [newKey], this.record.cycle(oldKey, newKey, data, ctx));
   }
 

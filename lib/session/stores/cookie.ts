@@ -5,7 +5,7 @@ import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
 import type { CookieContents } from "../cookie";
 import { assertIncrementResult, ownCopy, putOwn } from "../validate";
-import type { CookieCodec, CycleContext, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
+import type { CookieCodec, CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
@@ -141,9 +141,11 @@ export class CookieStore implements SessionStore {
     this.payloads.delete(key);
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<void> {
+  /** Nothing server-side can end a cookie's session meanwhile: a rotation always goes through. */
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<CycleResult> {
     if (oldKey) this.payloads.delete(oldKey);
     if (Object.keys(data).length > 0) this.payloads.set(newKey, await this.sealed(newKey, data, ctx.expiresAt, ctx.createdAt));
+    return "cycled";
   }
 
 

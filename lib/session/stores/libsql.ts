@@ -7,7 +7,7 @@ import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";
-import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 /** The reserved key whose integer value is copied into the `user_id` column (per-user listing). */
 const USER_ID_KEY = "_auth_user_id";
@@ -329,36 +329,31 @@ export class LibsqlStore implements SessionStore {
     await this.writing(() => this.db.update(sessions).set({ endedAt: Date.now(), data: "{}", userId: null }).where(eq(sessions.keyHash, hashKey(key))));
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<CycleResult> {
     const now = Date.now();
+    const moves = Object.keys(data).length > 0;
+    const oldHash = oldKey === null ? "" : hashKey(oldKey);
     const statements = [];
-    if (Object.keys(data).length > 0) {
-      statements.push(
-        this.db.insert(sessions).values({
-          keyHash: hashKey(newKey),
-          data: JSON.stringify(data),
-          expiresAt: ctx.expiresAt,
-          createdAt: ctx.createdAt, // the session's age goes with it: rotating never makes it younger
-          updatedAt: now,
-          userId: userIdOf(data),
-          userAgent: ctx.userAgent ?? null,
-          network: ctx.network ?? null,
-        }),
-      );
+    if (moves) {
+      // Only while the old key is not ended: a sign-out or password change that ended it first wins (one transaction).
+      statements.push(this.db.run(sql`INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
+        SELECT ${hashKey(newKey)}, ${JSON.stringify(data)}, ${numberParam(ctx.expiresAt)}, ${numberParam(ctx.createdAt)}, ${numberParam(now)},
+          ${userIdOf(data) === null ? null : numberParam(userIdOf(data)!)}, ${ctx.userAgent ?? null}, ${ctx.network ?? null}
+        WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE key_hash = ${oldHash} AND ended_at IS NOT NULL)`));
     }
     if (oldKey) {
-      statements.push(
-        this.db.update(sessions).set({ endedAt: now, data: "{}", userId: null }).where(eq(sessions.keyHash, hashKey(oldKey))),
-      );
+      statements.push(this.db.update(sessions).set({ endedAt: now, data: "{}", userId: null }).where(eq(sessions.keyHash, oldHash)));
     }
-    if (statements.length === 0) return;
+    if (statements.length === 0) return "cycled";
     const [first, ...rest] = statements;
-    await this.writing(() => this.db.batch([first, ...rest]));
-    if (Object.keys(data).length > 0) {
-      ctx.created?.();
-      if (userIdOf(data) === null) await this.evictAnonymous();
-    }
+    const [inserted] = await this.writing(() => this.db.batch([first, ...rest]));
+    if (!moves) return "cycled";
+    if (inserted.rowsAffected === 0) return "interrupted";
+    ctx.created?.();
+    if (userIdOf(data) === null) await this.evictAnonymous();
+    return "cycled";
   }
+
 
   readonly users: UserSessions = {
     list: async (userId, currentKey) => {

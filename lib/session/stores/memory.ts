@@ -6,7 +6,7 @@
 import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
@@ -127,16 +127,18 @@ export class MemoryStore implements SessionStore {
     if (entry) this.endEntry(entry, Date.now()); // as in the database: a key with no entry gets none
   }
 
-  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<void> {
+  async cycle(oldKey: string | null, newKey: string, data: Data, ctx: CycleContext): Promise<CycleResult> {
     const newHash = hashKey(newKey);
     const now = Date.now();
     const moves = Object.keys(data).length > 0;
     // Checked before anything changes, as the database's unique key fails the whole batch.
     if (moves && this.entries.has(newHash)) throw new Error("The new session key is already in use");
+    const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
+    if (moves && old?.endedAt != null) return "interrupted"; // ended meanwhile: the data stays dead
     if (moves) this.write(newHash, data, ctx, now, ctx.createdAt);
     if (moves) ctx.created?.();
-    const old = oldKey === null ? undefined : this.entries.get(hashKey(oldKey));
     if (old) this.endEntry(old, now);
+    return "cycled";
   }
 
   async clearExpired(limit: number): Promise<number> {

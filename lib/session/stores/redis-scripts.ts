@@ -152,13 +152,14 @@ return 1
  * KEYS data, meta. ARGV now, tombstoneMs, requiredUid ("" for any).
  * Leaves a tombstone for the session's remaining lifetime (tombstoneMs when
  * unknown), so no late save brings it back. With requiredUid, ends only a
- * live session of that user. → {"ended", uid} | {"skipped"}
+ * live session of that user. → {"ended", uid} | {"already", ""} (a tombstone
+ * already) | {"skipped"}
  */
 export const END = `
 local now = tonumber(ARGV[1])
 local m = redis.call('HMGET', KEYS[2], 'x', 'e', 'uid')
 if ARGV[3] ~= '' and (m[1] == '1' or m[3] ~= ARGV[3]) then return {'skipped'} end
-if m[1] == '1' then return {'ended', ''} end
+if m[1] == '1' then return {'already', ''} end
 local exp = tonumber(m[2]) or (now + tonumber(ARGV[2]))
 redis.call('DEL', KEYS[1], KEYS[2])
 if exp > now then

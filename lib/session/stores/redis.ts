@@ -1,7 +1,7 @@
 import { SessionStoreFullError, SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { CycleContext, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
 import { END, EVICT, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
 
@@ -182,10 +182,14 @@ export class RedisStore implements SessionStore {
 
   /** Ends `keyHash`'s session (only if it is `requiredUid`'s, when given); returns whether it did. */
   private async endHash(keyHash: string, requiredUid = ""): Promise<boolean> {
+    return (await this.endHashAs(keyHash, requiredUid)) === "ended";
+  }
+
+  /** Ends `keyHash`'s session: "ended", "already" (a tombstone before) or "skipped" (not `requiredUid`'s). */
+  private async endHashAs(keyHash: string, requiredUid = ""): Promise<"ended" | "already" | "skipped"> {
     const [result, uid] = (await this.write(SCRIPTS.end, this.keys(keyHash), [Date.now(), this.tombstoneMs, requiredUid])) as string[];
-    if (result !== "ended") return false;
-    if (uid) await this.redis.send(this.userSet(uid), ["SREM", this.userSet(uid), keyHash]);
-    return true;
+    if (result === "ended" && uid) await this.redis.send(this.userSet(uid), ["SREM", this.userSet(uid), keyHash]);
+    return result as "ended" | "already" | "skipped";
   }
 
   async end(key: string): Promise<void> {
@@ -193,16 +197,23 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * The old key ends first, then the data goes under the new one: no moment
-   * where both work (the new key is not yet known to anyone, the old one is
-   * dead). The two keys live in different slots, so in a cluster no single
-   * script could hold both; this order fails closed (a crash in between
-   * signs the visitor out, never leaves the old key alive).
+   * The data goes under the new key first, then the old key ends; if it had
+   * ended meanwhile (a sign-out, a password change), the new key ends too and
+   * the rotation is "interrupted". The two keys live in different slots, so in
+   * a cluster no single script could hold both. Until the old key ends, only
+   * its holder has a working key (the new one is known to nobody yet); a crash
+   * in between leaves the old session as it was, never the rotated data
+   * under a key anyone holds.
    */
-  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<void> {
-    if (oldKey) await this.end(oldKey);
-    if (Object.keys(data).length > 0) await this.saveData(newKey, { set: data, removed: [], replaceAll: true }, ctx, ctx.createdAt);
+  async cycle(oldKey: string | null, newKey: string, data: Record<string, JsonValue>, ctx: CycleContext): Promise<CycleResult> {
+    const moves = Object.keys(data).length > 0;
+    if (moves) await this.saveData(newKey, { set: data, removed: [], replaceAll: true }, ctx, ctx.createdAt);
+    if (!oldKey) return "cycled";
+    if ((await this.endHashAs(hashKey(oldKey))) === "ended" || !moves) return "cycled";
+    await this.endHash(hashKey(newKey));
+    return "interrupted";
   }
+
 
   /** Redis expires sessions and tombstones itself; the per-user sets are pruned as they are read. */
   async clearExpired(): Promise<number> {
@@ -243,9 +254,18 @@ export class RedisStore implements SessionStore {
         .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
     },
     endOthers: async (userId, keepKey) => {
-      const keep = hashKey(keepKey);
-      const ended = await Promise.all((await this.liveOf(userId)).filter((s) => s.keyHash !== keep).map((s) => this.endHash(s.keyHash, String(userId))));
-      return ended.filter(Boolean).length;
+      // A rotation writes its new key before it ends the old one (see cycle): one that began before
+      // this listing shows up in a later one, or finds its old key ended by this one. So: list again
+      // until nothing new shows.
+      const seen = new Set([hashKey(keepKey)]);
+      let count = 0;
+      for (let pass = 0; pass < 5; pass++) {
+        const fresh = (await this.liveOf(userId)).filter((s) => !seen.has(s.keyHash));
+        if (fresh.length === 0) break;
+        for (const s of fresh) seen.add(s.keyHash);
+        count += (await Promise.all(fresh.map((s) => this.endHash(s.keyHash, String(userId))))).filter(Boolean).length;
+      }
+      return count;
     },
     endOne: async (userId, id, keepKey) => {
       const keep = hashKey(keepKey);
