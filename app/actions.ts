@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { SessionTooLargeError } from "@/lib/session";
+import { SessionBudgetError, SessionTooLargeError } from "@/lib/session";
 import { addMessage, getSession } from "@/lib/sessions";
 import { stateAction } from "./form-action";
 import { PARTS, type PartName } from "./parts";
@@ -15,7 +15,8 @@ function choice(formData: FormData, part: PartName): string | null {
 /**
  * The PC builder's "Save build": stores each chosen part, says so, and shows
  * the page again (post, redirect, get). A session too full to take the build
- * is told so on the form, and nothing is saved.
+ * is told so on the form, and nothing is saved; so is a visitor over the
+ * anonymous budget, or a store that is full.
  */
 export const saveBuild = stateAction(async function saveBuild(_previous: BuildState, formData: FormData): Promise<BuildState> {
   const session = await getSession();
@@ -27,6 +28,7 @@ export const saveBuild = stateAction(async function saveBuild(_previous: BuildSt
     await addMessage(session, "success", "Build saved.");
     await session.save();
   } catch (error) {
+    if (error instanceof SessionBudgetError) return { error: `The build was not saved: ${error.message}` };
     if (!(error instanceof SessionTooLargeError)) throw error;
     return { error: `The build was not saved: your session is too large (${error.message}). Clear some items on the playground first.` };
   }

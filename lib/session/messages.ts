@@ -1,4 +1,4 @@
-import { SessionTooLargeError, SessionValueError } from "./errors";
+import { SessionBudgetError, SessionTooLargeError, SessionValueError } from "./errors";
 import type { Session } from "./session";
 import type { JsonValue } from "./types";
 import { assertChange } from "./validate";
@@ -94,7 +94,8 @@ export async function addMessage(session: Session, level: MessageLevel, text: st
     const n = await session.incrementReserved(MESSAGE_COUNTER_KEY);
     await session.setReserved(slotKey(n), { level, text, n, at: Date.now() } satisfies StoredMessage);
   } catch (error) {
-    if (error instanceof SessionTooLargeError) return false;
+    // A message that cannot be stored (no room, or a visitor over the anonymous budget) is dropped, never an error page.
+    if (error instanceof SessionTooLargeError || error instanceof SessionBudgetError) return false;
     throw error;
   }
   return true;
