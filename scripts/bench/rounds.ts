@@ -1,0 +1,100 @@
+// Measured rounds: wrk on one server's URL while its process tree's CPU time is read before and
+// after and its memory sampled each second. Several targets go in alternating rounds (a b, b a,
+// …; with three a b c, c b a, …), so the drifts of this shared machine fall on every side alike.
+import { treeCpuSeconds } from "./cpu";
+import { progress } from "./progress";
+import { treeRss } from "./rss";
+import { runWrk, type ConnectionMode, type Load } from "./wrk";
+
+/** A URL to load and the server (its root process) that answers it. */
+export interface Target extends Load {
+  name: string;
+  pid: number;
+}
+
+export interface Round {
+  requests: number;
+  requestsPerSecond: number;
+  /** The server tree's CPU time (all processes and threads) ÷ the requests wrk completed, in ms. */
+  cpuMsPerRequest: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The largest resident size of one server process seen in the round, and how many processes hold memory. */
+  rssLargestMb: number;
+  processes: number;
+}
+
+export interface RoundPlan {
+  rounds: number;
+  seconds: number;
+  mode: ConnectionMode;
+}
+
+/** Requests still in flight when wrk stops are served after it: let them finish before the last CPU reading. */
+const SETTLE_MS = 200;
+
+export async function measureRound(target: Target, seconds: number, mode: ConnectionMode): Promise<Round> {
+  let memory = { processes: 0, largestMb: 0 };
+  const sample = () => {
+    const now = treeRss(target.pid);
+    memory = { processes: Math.max(memory.processes, now.processes), largestMb: Math.max(memory.largestMb, now.largestMb) };
+  };
+  const sampler = setInterval(sample, 1000);
+  const cpuBefore = treeCpuSeconds(target.pid);
+  try {
+    const result = await runWrk(target, seconds, mode);
+    sample();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const cpu = treeCpuSeconds(target.pid) - cpuBefore;
+    return {
+      requests: result.requests,
+      requestsPerSecond: result.requests / result.seconds,
+      cpuMsPerRequest: (cpu * 1000) / result.requests,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      rssLargestMb: memory.largestMb,
+      processes: memory.processes,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * `plan.rounds` rounds over every target, the order reversed each round, after a
+ * short warm-up of each (not counted: the JIT, Next's lazily loaded page modules).
+ * Returns each target's rounds, in the targets' order.
+ */
+export async function alternateRounds(what: string, targets: Target[], plan: RoundPlan, warmUpSeconds = 2): Promise<Round[][]> {
+  const total = targets.length * (warmUpSeconds + plan.rounds * plan.seconds);
+  const started = performance.now();
+  const tick = (detail: string) => progress(`${what} (${plan.mode}): ${detail}`, total - (performance.now() - started) / 1000);
+  for (const target of targets) {
+    tick(`warming up ${target.name}`);
+    await runWrk(target, warmUpSeconds, plan.mode);
+  }
+  const results: Round[][] = targets.map(() => []);
+  for (let round = 0; round < plan.rounds; round++) {
+    const order = targets.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      tick(`round ${round + 1}/${plan.rounds}, ${targets[i].name}`);
+      results[i].push(await measureRound(targets[i], plan.seconds, plan.mode));
+    }
+  }
+  progress.done();
+  return results;
+}
+
+/** Rounds on one target only, back to back: how steady it stays. */
+export async function consecutiveRounds(what: string, target: Target, plan: RoundPlan): Promise<Round[]> {
+  const started = performance.now();
+  await runWrk(target, 2, plan.mode);
+  const list: Round[] = [];
+  for (let i = 0; i < plan.rounds; i++) {
+    progress(`${what}: round ${i + 1}/${plan.rounds}`, plan.rounds * plan.seconds - (performance.now() - started) / 1000);
+    list.push(await measureRound(target, plan.seconds, plan.mode));
+  }
+  progress.done();
+  return list;
+}
