@@ -89,7 +89,7 @@ export async function warmUp(target: Target, mode: ConnectionMode): Promise<void
 export async function alternateRounds(what: string, targets: Target[], plan: RoundPlan): Promise<Round[][]> {
   const total = targets.length * (10 + plan.rounds * plan.seconds);
   const started = performance.now();
-  const tick = (detail: string) => progress(`${what} (${plan.mode}): ${detail}`, total - (performance.now() - started) / 1000);
+  const tick = (detail: string) => progress(`${what}: ${detail}`, total - (performance.now() - started) / 1000);
   for (const target of targets) {
     tick(`warming up ${target.name}`);
     await warmUp(target, plan.mode);
