@@ -31,7 +31,7 @@ function svgChart(title: string, bars: Bar[]): string {
     const w = Math.max(1, ((width - labelWidth - 90) * b.value) / max);
     return `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${b.label}</text>
 <rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="24" fill="#0c4b33"/>
-<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${Math.round(b.value)}</text>`;
+<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${b.value < 100 ? b.value.toFixed(2) : Math.round(b.value)}</text>`;
   });
   const height = 50 + bars.length * rowHeight;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">
