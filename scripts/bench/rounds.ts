@@ -36,7 +36,7 @@ export interface RoundPlan {
  * has served this many requests per server process (or WARM_UP_MAX_S passed) before any round counts.
  */
 const WARM_UP_REQUESTS = 2000;
-const WARM_UP_MAX_S = 40;
+const WARM_UP_MAX_S = 90;
 
 /** Requests still in flight when wrk stops are served after it: let them finish before the last CPU reading. */
 const SETTLE_MS = 200;
