@@ -2,6 +2,7 @@
 // cached_db (cookie keeps nothing server-side), then /library over HTTP on each engine against
 // db at as many processes: every engine at one process, and cache at 2 and 4 processes sharing
 // one Redis against db at as many sharing one libSQL file.
+import { execFileSync } from "node:child_process";
 import { CachedDbStore, openRedis, RedisStore } from "../../lib/session/redis";
 import { fmt, note, report } from "./figures";
 import { sessionCookie } from "./http";
@@ -85,8 +86,15 @@ function start(port: number, engine: string, processes: number, redisUrl: string
   return startServer(port, tempDbFile(`engines-${engine}-${processes}`), processes, { SESSION_ENGINE: engine, REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: "" });
 }
 
-async function library(server: Server, engine: string): Promise<Target> {
-  return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid };
+/** redis-server's process id (INFO server), so the cache engines' CPU per request counts the store's work as db's counts libSQL's (in-process). */
+function redisPid(redisUrl: string): number {
+  const info = execFileSync("redis-cli", ["-u", redisUrl, "INFO", "server"]).toString();
+  return Number(/process_id:(\d+)/.exec(info)?.[1]);
+}
+
+async function library(server: Server, engine: string, redisUrl: string): Promise<Target> {
+  const helperPids = engine === "cache" || engine === "cached_db" ? [redisPid(redisUrl)] : [];
+  return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid, helperPids };
 }
 
 /** One engine's /library against db's beside it: CPU per request (db's ÷ the engine's, above 1 when the engine uses less) and req/s. */
@@ -104,12 +112,12 @@ async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
   for (const { processes, engines } of HTTP_RUNS) {
     const db = await start(4131, "db", processes, redisUrl);
     try {
-      const dbTarget = await library(db, "db");
+      const dbTarget = await library(db, "db", redisUrl);
       for (const engine of engines) {
         const other = await start(4132, engine, processes, redisUrl);
         try {
           const rounds = { rounds: plan.httpRounds, seconds: plan.httpSeconds, mode: "keep-alive" as const };
-          const [d, o] = await alternateRounds(`engine-http ${engine} ×${processes} against db`, [dbTarget, await library(other, engine)], rounds);
+          const [d, o] = await alternateRounds(`engine-http ${engine} ×${processes} against db`, [dbTarget, await library(other, engine, redisUrl)], rounds);
           reportEngine(engine, processes, d, o);
           rates.set(`${engine} ×${processes}`, rate(o));
           rates.set(`db ×${processes}`, rate(d));
@@ -123,7 +131,7 @@ async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
   }
   note(
     `engine-http: /library (load, count the visit atomically, save, render) on each engine against db at as many processes, ${plan.httpRounds} alternating ` +
-      `rounds of ${plan.httpSeconds} s, wrk -t2 -c10 keep-alive; ×2 and ×4 are start:cluster workers sharing one Redis (cache) or one libSQL file (db). ` +
+      `rounds of ${plan.httpSeconds} s, wrk -t2 -c10 keep-alive, the CPU of redis-server counted with the cache engines' (libSQL runs inside the server); ×2 and ×4 are start:cluster workers sharing one Redis (cache) or one libSQL file (db). ` +
       `Median req/s: ${[...rates].map(([what, rps]) => `${what} ${fmt(rps)}`).join(", ")}. This machine has 2 cores and wrk runs on ` +
       "them too: past 2 processes the workers contend with each other and with the load generator, so ×4 shows that contention, not what 4 cores would give.",
   );

@@ -10,7 +10,11 @@ import { runWrk, type ConnectionMode, type Load } from "./wrk";
 export interface Target extends Load {
   name: string;
   pid: number;
+  /** Other processes that work for this target alone while it is loaded (its redis-server): their CPU counts as its. */
+  helperPids?: number[];
 }
+
+const targetCpuSeconds = (target: Target) => [target.pid, ...(target.helperPids ?? [])].reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
 
 export interface Round {
   requests: number;
@@ -48,12 +52,12 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
     memory = { processes: Math.max(memory.processes, now.processes), largestMb: Math.max(memory.largestMb, now.largestMb) };
   };
   const sampler = setInterval(sample, 1000);
-  const cpuBefore = treeCpuSeconds(target.pid);
+  const cpuBefore = targetCpuSeconds(target);
   try {
     const result = await runWrk(target, seconds, mode);
     sample();
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const cpu = treeCpuSeconds(target.pid) - cpuBefore;
+    const cpu = targetCpuSeconds(target) - cpuBefore;
     return {
       requests: result.requests,
       requestsPerSecond: result.requests / result.seconds,
