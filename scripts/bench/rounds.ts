@@ -36,14 +36,15 @@ export interface RoundPlan {
 
 /**
  * A cold Next server spends several times the CPU per request of a warm one (the JIT, lazily
- * loaded page modules): 17 ms → 6.5 ms over its first 15 s here. Each target is loaded until it
- * has served this many requests per server process (or WARM_UP_MAX_S passed) before any round counts.
+ * loaded page modules; docs/DESIGN.md has the figures). Each target is loaded until it has served
+ * this many requests per server process (or WARM_UP_MAX_S passed) before any round counts.
  */
 const WARM_UP_REQUESTS = 2000;
 const WARM_UP_MAX_S = 90;
 
-/** Requests still in flight when wrk stops are served after it: let them finish before the last CPU reading. */
+/** Requests still in flight when wrk stops are served after it: let them finish before each CPU reading. */
 const SETTLE_MS = 200;
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 export async function measureRound(target: Target, seconds: number, mode: ConnectionMode): Promise<Round> {
   let memory = { processes: 0, largestMb: 0 };
@@ -51,12 +52,13 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
     const now = treeRss(target.pid);
     memory = { processes: Math.max(memory.processes, now.processes), largestMb: Math.max(memory.largestMb, now.largestMb) };
   };
+  await settle(); // the previous run's last requests, not this round's
   const sampler = setInterval(sample, 1000);
   const cpuBefore = targetCpuSeconds(target);
   try {
     const result = await runWrk(target, seconds, mode);
     sample();
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await settle();
     const cpu = targetCpuSeconds(target) - cpuBefore;
     return {
       requests: result.requests,
