@@ -59,8 +59,8 @@ iron-session ${version("iron-session")}; wrk ${wrkVersion()} (-t2 -c10) as the l
 
 The primary figure is **CPU time per request**: the utime + stime of a server's whole process
 tree (every process and thread, from /proc) over a measured round ÷ the requests wrk completed in
-it. It does not depend on what else the machine is doing, as req/s does; req/s and wrk's p50/p99
-are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
+it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
+wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
 and is given as the median of the per-round ratios with their range. Against Django the primary
 figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
 connection; so does a proxy's default upstream), with keep-alive beside them; figures of our
@@ -71,7 +71,7 @@ sampled each second under load.
 |---|---|---|---|
 ${table.join("\n")}
 
-![requests per second](performance.svg)
+![CPU time per request](performance.svg)
 
 ${notes.map((n) => `- ${n}`).join("\n")}
 `;
