@@ -2,12 +2,14 @@
 // cached_db (cookie keeps nothing server-side), then /library over HTTP on each engine against
 // db at as many processes: every engine at one process, and cache at 2 and 4 processes sharing
 // one Redis against db at as many sharing one libSQL file.
+import { execFileSync } from "node:child_process";
 import { CachedDbStore, openRedis, RedisStore } from "../../lib/session/redis";
 import { fmt, note, report } from "./figures";
-import { alternate, sessionCookie, type Load } from "./http";
-import { progress } from "./progress";
+import { sessionCookie } from "./http";
+import { alternateRounds, type Round, type Target } from "./rounds";
 import { withRedis } from "./redis";
 import { ensureBuild, startServer, type Server } from "./servers";
+import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
 import { alternateOps, hotFixture, libsqlFile, loadEach, tempDbFile, type StoreFixture } from "./store";
 
 export interface EnginesPlan {
@@ -84,30 +86,41 @@ function start(port: number, engine: string, processes: number, redisUrl: string
   return startServer(port, tempDbFile(`engines-${engine}-${processes}`), processes, { SESSION_ENGINE: engine, REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: "" });
 }
 
-async function library(server: Server): Promise<Load> {
-  return { url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) } };
+/** redis-server's process id (INFO server), so the cache engines' CPU per request counts the store's work as db's counts libSQL's (in-process). */
+function redisPid(redisUrl: string): number {
+  const info = execFileSync("redis-cli", ["-u", redisUrl, "INFO", "server"]).toString();
+  return Number(/process_id:(\d+)/.exec(info)?.[1]);
+}
+
+async function library(server: Server, engine: string, redisUrl: string): Promise<Target> {
+  const helperPids = engine === "cache" || engine === "cached_db" ? [redisPid(redisUrl)] : [];
+  return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid, helperPids };
+}
+
+/** One engine's /library against db's beside it: CPU per request (db's ÷ the engine's, above 1 when the engine uses less) and req/s. */
+function reportEngine(engine: string, processes: number, db: Round[], other: Round[]): void {
+  const advantage = cpuAdvantage(other, db);
+  const goal = engine === "cookie" && processes === 1 ? { goal: "db's CPU/request ÷ cookie's ≥ 0.9", met: advantage.median >= 0.9 } : { goal: "" };
+  report({ name: `engine-http ${engine} ×${processes}`, value: `${fmtSpread(advantage)} (db's CPU/request ÷ ${engine}'s)`, ...goal });
+  note(`engine-http ${engine} ×${processes}: ${describeSide(other)}; db beside it: ${describeSide(db)}.`);
 }
 
 async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
   ensureBuild();
-  const runs = HTTP_RUNS.flatMap(({ processes, engines }) => engines.map((engine) => ({ processes, engine })));
-  const perRun = 10 + 2 * (2 + plan.httpRounds * plan.httpSeconds); // startup, warm-ups, rounds
-  const dbRates = new Map<number, number[]>();
-  const cacheRates = new Map<number, number>();
-  let done = 0;
+  const rates = new Map<string, number>();
+  const rate = (rounds: Round[]) => median(rounds.map((r) => r.requestsPerSecond));
   for (const { processes, engines } of HTTP_RUNS) {
     const db = await start(4131, "db", processes, redisUrl);
     try {
-      const dbLoad = await library(db);
+      const dbTarget = await library(db, "db", redisUrl);
       for (const engine of engines) {
-        progress(`engine-http ${engine} ×${processes} against db`, (runs.length - done++) * perRun);
         const other = await start(4132, engine, processes, redisUrl);
         try {
-          const c = await alternate(dbLoad, await library(other), plan.httpRounds, plan.httpSeconds);
-          progress.done();
-          report({ name: `engine-http ${engine} ×${processes}`, value: `${fmt(c.b)} req/s, ${fmt(c.ratio, 2)} × db (${fmt(c.a)} req/s beside it)`, goal: "" });
-          dbRates.set(processes, [...(dbRates.get(processes) ?? []), c.a]);
-          if (engine === "cache") cacheRates.set(processes, c.b);
+          const rounds = { rounds: plan.httpRounds, seconds: plan.httpSeconds, mode: "keep-alive" as const };
+          const [d, o] = await alternateRounds(`engine-http ${engine} ×${processes} against db`, [dbTarget, await library(other, engine, redisUrl)], rounds);
+          reportEngine(engine, processes, d, o);
+          rates.set(`${engine} ×${processes}`, rate(o));
+          rates.set(`db ×${processes}`, rate(d));
         } finally {
           await other.stop();
         }
@@ -116,19 +129,18 @@ async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
       await db.stop();
     }
   }
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const line = (rates: [number, number][]) => rates.map(([n, rps]) => `×${n} ${fmt(rps)}`).join(", ");
   note(
     `engine-http: /library (load, count the visit atomically, save, render) on each engine against db at as many processes, ${plan.httpRounds} alternating ` +
-      `rounds of ${plan.httpSeconds} s, 10 connections; ×2 and ×4 are start:cluster workers sharing one Redis (cache) or one libSQL file (db). ` +
-      `Scaling, req/s: cache ${line([...cacheRates])}; db ${line([...dbRates].map(([n, r]) => [n, mean(r)]))} (its mean beside each engine). This machine has 2 cores and autocannon runs on ` +
+      `rounds of ${plan.httpSeconds} s, wrk -t2 -c10 keep-alive, the CPU of redis-server counted with the cache engines' (libSQL runs inside the server); ×2 and ×4 are start:cluster workers sharing one Redis (cache) or one libSQL file (db). ` +
+      `Median req/s: ${[...rates].map(([what, rps]) => `${what} ${fmt(rps)}`).join(", ")}. This machine has 2 cores and wrk runs on ` +
       "them too: past 2 processes the workers contend with each other and with the load generator, so ×4 shows that contention, not what 4 cores would give.",
   );
 }
 
-export async function engineFigures(plan: EnginesPlan): Promise<void> {
+/** The store ops, then (when wrk is here: `http`) /library on each engine. */
+export async function engineFigures(plan: EnginesPlan, http: boolean): Promise<void> {
   await withRedis("The engines phase", async (redis) => {
     await storeOps(plan, redis.url);
-    await httpFigures(plan, redis.url);
+    if (http) await httpFigures(plan, redis.url);
   });
 }

@@ -2,6 +2,8 @@
 import { execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { SERVER_NODE_VERSION } from "./node";
+import { wrkVersion } from "./wrk";
 
 export interface Figure {
   name: string;
@@ -29,7 +31,7 @@ function svgChart(title: string, bars: Bar[]): string {
     const w = Math.max(1, ((width - labelWidth - 90) * b.value) / max);
     return `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${b.label}</text>
 <rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="24" fill="#0c4b33"/>
-<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${Math.round(b.value)}</text>`;
+<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${b.value < 100 ? b.value.toFixed(2) : Math.round(b.value)}</text>`;
   });
   const height = 50 + bars.length * rowHeight;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">
@@ -41,7 +43,7 @@ ${rows.join("\n")}
 
 export function writeReport(figures: Figure[], bars: Bar[], notes: string[], quick: boolean): void {
   mkdirSync("docs", { recursive: true });
-  writeFileSync("docs/performance.svg", svgChart("/library, requests per second (10 connections)", bars));
+  writeFileSync("docs/performance.svg", svgChart("/library, CPU time per request (ms; shorter is better)", bars));
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const sqlite = execSync(`node -e "require('@libsql/client').createClient({url:':memory:'}).execute('select sqlite_version() v').then(r=>console.log(r.rows[0].v))"`)
     .toString()
@@ -51,24 +53,25 @@ export function writeReport(figures: Figure[], bars: Bar[], notes: string[], qui
 
 Written by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.
 ${quick ? "\n**A quick smoke run**: fewer rows and shorter rounds than the full run; read the ratios, not the absolute numbers.\n" : ""}
-Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version},
+Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; servers on Node ${SERVER_NODE_VERSION},
 Next ${version("next")}, @libsql/client ${version("@libsql/client")} (SQLite ${sqlite}), drizzle-orm ${version("drizzle-orm")},
-iron-session ${version("iron-session")}, autocannon ${version("autocannon")} as the load generator on the same machine.
+iron-session ${version("iron-session")}; wrk ${wrkVersion()} (-t2 -c10) as the load generator on the same machine.
 
-Every ratio is measured side by side, so the noise of this shared machine falls on both sides
-alike: session-overhead and noise-floor within one autocannon run that switches path every
-second, cluster-scaling (two servers) in alternating rounds, vs-django (ours against
-../shared/reference-django on Django 3.2 + gunicorn, at equal process counts) in alternating rounds
-with the session cookie each server issued on a first /library visit. gunicorn's sync workers answer
-\`Connection: close\`: autocannon reconnects for every request (as wrk does), and the latencies it
-reports for Django (about 1 s) are not comparable with ours; compare requests per second. RSS is the
-largest resident size of one server process sampled each second under load.
+The primary figure is **CPU time per request**: the utime + stime of a server's whole process
+tree (every process and thread, from /proc) over a measured round ÷ the requests wrk completed in
+it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
+wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
+and is given as the median of the per-round ratios with their range. Against Django the primary
+figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
+connection; so does a proxy's default upstream), with keep-alive beside them; figures of our
+server against itself use keep-alive. RSS is the largest resident size of one server process
+sampled each second under load.
 
 | figure | value | goal | met |
 |---|---|---|---|
 ${table.join("\n")}
 
-![requests per second](performance.svg)
+![CPU time per request](performance.svg)
 
 ${notes.map((n) => `- ${n}`).join("\n")}
 `;

@@ -18,20 +18,25 @@ function rssKb(pid: number): number {
   }
 }
 
-/** Every process under `root` (itself included) that holds memory: a shell wrapper counts for nothing. */
-export function treeRss(root: number): { processes: number; totalMb: number; largestMb: number } {
-  const pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+/** `root` and every process under it. */
+export function treePids(root: number): number[] {
+  const parents = new Map<number, number | null>();
+  for (const name of readdirSync("/proc")) if (/^\d+$/.test(name)) parents.set(Number(name), parentOf(Number(name)));
   const inTree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const pid of pids) {
-      const parent = parentOf(pid);
+    for (const [pid, parent] of parents) {
       if (!inTree.has(pid) && parent !== null && inTree.has(parent)) {
         inTree.add(pid);
         grew = true;
       }
     }
   }
-  const sizes = [...inTree].map(rssKb).filter((kb) => kb > 8 * 1024);
+  return [...inTree];
+}
+
+/** Every process under `root` (itself included) that holds memory: a shell wrapper counts for nothing. */
+export function treeRss(root: number): { processes: number; totalMb: number; largestMb: number } {
+  const sizes = treePids(root).map(rssKb).filter((kb) => kb > 8 * 1024);
   return { processes: sizes.length, totalMb: sizes.reduce((a, b) => a + b, 0) / 1024, largestMb: Math.max(0, ...sizes) / 1024 };
 }

@@ -1,7 +1,9 @@
-// Production servers for the benchmark: one `next start`, or `npm run start:cluster`.
+// Production servers for the benchmark: one `next start`, or `npm run start:cluster`, on the
+// Node.js that node.ts chose (the bench's own unless `--node=`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { SERVER_NODE } from "./node";
 
 export const DIST_DIR = ".next-bench";
 const SECRET = "benchmark-secret-not-for-production-0123456789";
@@ -32,7 +34,7 @@ export function ensureBuild(): void {
 
 export interface Server {
   url: string;
-  /** The server's own process (the cluster's primary), for its tree's memory. */
+  /** The server's own process (the cluster's primary): its tree's CPU time and memory are the server's. */
   pid: number;
   stop(): Promise<void>;
 }
@@ -53,7 +55,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 /** `processes` 1: `next start`; more: start:cluster with that many workers. `env` adds to (or overrides) the server's environment: SESSION_ENGINE, REDIS_URL. */
 export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}): Promise<Server> {
   const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(SERVER_NODE, args, {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -1,93 +1,75 @@
-// Ours against Django on one page, in alternating rounds (ours, Django, Django, ours, …) so the
-// drifts of this shared machine fall on both sides alike; req/s, p50 and p99 latency, and the
-// servers' memory sampled while they are under load.
-import autocannon from "autocannon";
-import type { Load } from "./http";
-import { progress } from "./progress";
-import { treeRss } from "./rss";
+// Ours against the Django reference (../shared/reference-django) at equal process counts, on
+// /library and on / (the PC builder), by CPU time per request, in alternating rounds. Django's
+// gunicorn answers `Connection: close`; the primary figures send `Connection: close` to both
+// (each request opens a connection on both sides, as behind a proxy's default upstream), and the
+// keep-alive figures beside them let ours keep its connections while Django still closes each.
+import { djangoReady, startDjango } from "./django";
+import { bars, note, notes, report } from "./figures";
+import { sessionCookie } from "./http";
+import { onCurrentLts, SERVER_NODE_VERSION } from "./node";
+import { alternateRounds, type Round, type Target } from "./rounds";
+import { ensureBuild, startServer, type Server } from "./servers";
+import { tempDbFile } from "./store";
+import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
+import type { ConnectionMode } from "./wrk";
 
-export interface SideFigures {
-  /** Mean over the rounds. */
-  requestsPerSecond: number;
-  /** Each round's req/s, in order. */
-  rounds: number[];
-  /** Medians over the rounds, in ms. */
-  p50: number;
-  p99: number;
-  /** The largest resident size of one server process seen under load, and how many processes hold memory. */
-  rssPerProcessMb: number;
-  processes: number;
+export interface VersusPlan {
+  rounds: number;
+  seconds: number;
+  processCounts: number[];
 }
 
-export interface Versus {
-  ours: SideFigures;
-  django: SideFigures;
-  /** ours ÷ Django, req/s. */
-  ratio: number;
+const MODES: ConnectionMode[] = ["close", "keep-alive"];
+/** Django ÷ ours CPU per request on /library: issue 22's goal, by the servers' Node line. */
+const LIBRARY_GOAL = onCurrentLts ? 1.0 : 0.85;
+/** `/` within 1.2 × Django's CPU per request. */
+const HOME_GOAL = 1 / 1.2;
+
+const target = (name: string, server: Server, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: { cookie }, pid: server.pid });
+
+function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mode: ConnectionMode): void {
+  for (const [name, rounds] of entries) note(`${label}, ${name}: ${describeSide(rounds)}.`);
+  notes.push(`${label}: ${plan.rounds} alternating rounds of ${plan.seconds} s per side, wrk -t2 -c10, ${mode === "close" ? "`Connection: close` sent to both" : "keep-alive (gunicorn still closes each connection)"}.`);
 }
 
-export interface Side extends Load {
-  pid: number;
+async function library(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
+  const label = `vs-django /library ${processes}×${processes} (${mode})`;
+  const [o, d] = await alternateRounds(label, [target("ours", ours, "/library", cookies[0]), target("Django", django, "/library", cookies[1])], { ...plan, mode });
+  const ratio = cpuAdvantage(o, d);
+  const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${LIBRARY_GOAL.toFixed(2)} on ${SERVER_NODE_VERSION}`, met: ratio.median >= LIBRARY_GOAL } : { goal: "beside the primary (close) figure" };
+  report({ name: label, value: fmtSpread(ratio), ...goal });
+  sides(label, [[`ours (Node ${SERVER_NODE_VERSION})`, o], ["Django", d]], plan, mode);
+  if (mode === "close") bars.push({ label: `/library, ours ×${processes}`, value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: `/library, Django ×${processes}`, value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+async function home(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
+  const label = `vs-django / ${processes}×${processes} (${mode})`;
+  const targets = [target("ours", ours, "/", cookies[0]), target("Django", django, "/", cookies[1]), target("the bare page", ours, "/bench/bare", cookies[0])];
+  const [o, d, bare] = await alternateRounds(label, targets, { ...plan, mode });
+  const ratio = cpuAdvantage(o, d);
+  const floor = cpuAdvantage(bare, d);
+  const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
+  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ the bare Next page (/bench/bare): ${fmtSpread(floor)}`, ...goal });
+  sides(label, [[`ours (Node ${SERVER_NODE_VERSION})`, o], ["Django", d], ["the bare page, ours", bare]], plan, mode);
+}
 
-async function round(side: Side, seconds: number, connections: number) {
-  let memory = { processes: 0, largestMb: 0 };
-  const sampler = setInterval(() => {
-    const now = treeRss(side.pid);
-    memory = { processes: Math.max(memory.processes, now.processes), largestMb: Math.max(memory.largestMb, now.largestMb) };
-  }, 1000);
-  try {
-    const result = await autocannon({ url: side.url, headers: side.headers, connections, duration: seconds });
-    // gunicorn's sync workers answer `Connection: close`, which autocannon counts as errors and
-    // reconnects (as wrk does): only non-2xx answers and timeouts are failures here.
-    const { timeouts = 0 } = result as { timeouts?: number }; // reported, though not in autocannon's types
-    if (result.non2xx || timeouts) throw new Error(`${side.url}: ${result.non2xx} non-2xx, ${timeouts} timeouts`);
-    return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, memory };
-  } finally {
-    clearInterval(sampler);
+export async function djangoFigures(plan: VersusPlan): Promise<void> {
+  if (!djangoReady()) {
+    note("The Django comparison was skipped: Django and gunicorn are not installed (`apt-get install -y python3-django gunicorn`).");
+    return;
   }
-}
-
-/** `rounds` rounds of `seconds` on each side, after a warm-up on each; `what` names the phase in the progress line. */
-export async function versus(what: string, ours: Side, django: Side, rounds: number, seconds: number, connections = 10): Promise<Versus> {
-  const totalSeconds = 2 * (2 + rounds * seconds);
-  const started = performance.now();
-  const tick = (detail: string) => progress(`${what}: ${detail}`, totalSeconds - (performance.now() - started) / 1000);
-  for (const [name, side] of [["ours", ours], ["Django", django]] as const) {
-    tick(`warming up ${name}`);
-    await autocannon({ url: side.url, headers: side.headers, connections, duration: 2 });
-  }
-  const results = { ours: [] as Awaited<ReturnType<typeof round>>[], django: [] as Awaited<ReturnType<typeof round>>[] };
-  for (let i = 0; i < rounds; i++) {
-    const order = i % 2 === 0 ? (["ours", "django"] as const) : (["django", "ours"] as const);
-    for (const name of order) {
-      tick(`round ${i + 1}/${rounds}, ${name === "ours" ? "ours" : "Django"}`);
-      results[name].push(await round(name === "ours" ? ours : django, seconds, connections));
+  ensureBuild();
+  for (const processes of plan.processCounts) {
+    const ours = await startServer(4110 + processes, tempDbFile(`ours-${processes}`), processes);
+    const django = await startDjango(4120 + processes, tempDbFile(`django-${processes}`), processes);
+    try {
+      const cookies: [string, string] = [await sessionCookie(ours.url), await sessionCookie(django.url)];
+      for (const mode of MODES) {
+        await library(ours, django, cookies, processes, mode, plan);
+        await home(ours, django, cookies, processes, mode, plan);
+      }
+    } finally {
+      await Promise.all([ours.stop(), django.stop()]);
     }
   }
-  progress.done();
-  const figures = (list: Awaited<ReturnType<typeof round>>[]): SideFigures => ({
-    requestsPerSecond: list.reduce((sum, r) => sum + r.rps, 0) / list.length,
-    rounds: list.map((r) => r.rps),
-    p50: median(list.map((r) => r.p50)),
-    p99: median(list.map((r) => r.p99)),
-    rssPerProcessMb: Math.max(...list.map((r) => r.memory.largestMb)),
-    processes: Math.max(...list.map((r) => r.memory.processes)),
-  });
-  const [o, d] = [figures(results.ours), figures(results.django)];
-  return { ours: o, django: d, ratio: o.requestsPerSecond / d.requestsPerSecond };
-}
-
-/** Rounds on one side only, back to back: how steady it stays (each round ÷ the median). */
-export async function steadiness(what: string, side: Side, rounds: number, seconds: number, connections = 10): Promise<{ rounds: number[]; worst: number }> {
-  const started = performance.now();
-  const list: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    progress(`${what}: round ${i + 1}/${rounds}`, rounds * seconds - (performance.now() - started) / 1000);
-    list.push((await round(side, seconds, connections)).rps);
-  }
-  progress.done();
-  return { rounds: list, worst: Math.min(...list) / median(list) };
 }

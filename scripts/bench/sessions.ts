@@ -1,0 +1,85 @@
+// Our server against itself, by CPU time per request in alternating wrk rounds (keep-alive: the
+// same connections on every side, so connection set-up dilutes no difference): the session's
+// share of /library against its session-free control, the bare Next page beside them, the noise
+// floor, steadiness, two processes against one, and memory against a bare Next server.
+import { bars, fmt, note, report } from "./figures";
+import { sessionCookie } from "./http";
+import { SERVER_NODE_VERSION } from "./node";
+import { alternateRounds, consecutiveRounds, type Round, type RoundPlan, type Target } from "./rounds";
+import { ensureBuild, startServer, type Server } from "./servers";
+import { tempDbFile } from "./store";
+import { cpuAdvantage, describeSide, fmtSpread, largestRss, median, roundRatios } from "./summary";
+
+export interface SessionsPlan {
+  rounds: number;
+  seconds: number;
+  steadyRounds: number;
+}
+
+const at = (server: Server, name: string, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: cookie ? { cookie } : {}, pid: server.pid });
+
+/** /library ÷ its control, the bare page beside them, and the control against itself (the method's noise floor). */
+async function sessionShare(server: Server, cookie: string, plan: RoundPlan): Promise<Round[]> {
+  // Both with the same browser's cookies: the control reads no session (nor does the layout for a
+  // browser that never signed in), so the ratio is what the session adds to a request.
+  const [control, library, bare] = await alternateRounds("session-share", [at(server, "control", "/bench/library", cookie), at(server, "/library", "/library", cookie), at(server, "bare", "/bench/bare", cookie)], plan);
+  const share = roundRatios(library, control, (r) => r.cpuMsPerRequest);
+  report({ name: "session-share", value: `${fmtSpread(share)} (/library CPU/request ÷ the control page's)`, goal: "≤ 1.10", met: share.median <= 1.1 });
+  for (const [name, rounds] of [["/library", library], ["control (/bench/library)", control], ["bare Next page (/bench/bare)", bare]] as const) note(`session-share, ${name}: ${describeSide(rounds)}.`);
+  report({ name: "bare-page", value: `${fmt(median(bare.map((r) => r.cpuMsPerRequest)), 2)} ms CPU/request; control ÷ bare ${fmtSpread(roundRatios(control, bare, (r) => r.cpuMsPerRequest))}`, goal: "(Next's per-page floor in this build)" });
+  const [a, b] = await alternateRounds("noise-floor", [at(server, "control", "/bench/library", cookie), at(server, "control again", "/bench/library", cookie)], plan);
+  report({ name: "noise-floor", value: fmtSpread(roundRatios(b, a, (r) => r.cpuMsPerRequest), 3), goal: "(control ÷ itself, same method: how far from 1 noise alone moves a ratio)" });
+  bars.push({ label: "control page, no session", value: median(control.map((r) => r.cpuMsPerRequest)) }, { label: "bare Next page", value: median(bare.map((r) => r.cpuMsPerRequest)) });
+  return [...library, ...control, ...bare];
+}
+
+/** Consecutive rounds on one server: the slowest ÷ the median, of req/s and of CPU per request. */
+async function steadiness(server: Server, cookie: string, plan: RoundPlan): Promise<Round[]> {
+  const rounds = await consecutiveRounds("steadiness", at(server, "/library", "/library", cookie), plan);
+  const rps = rounds.map((r) => r.requestsPerSecond);
+  const cpu = rounds.map((r) => r.cpuMsPerRequest);
+  const byRate = Math.min(...rps) / median(rps);
+  const byCpu = median(cpu) / Math.max(...cpu);
+  report({ name: "steadiness", value: `req/s ${fmt(byRate, 2)}, CPU/request ${fmt(byCpu, 2)} (slowest ÷ median)`, goal: "≥ 0.85 both", met: byRate >= 0.85 && byCpu >= 0.85 });
+  note(`steadiness: ${plan.rounds} consecutive ${plan.seconds} s rounds on /library: ${rps.map((v) => fmt(v)).join(", ")} req/s; ${cpu.map((v) => fmt(v, 2)).join(", ")} ms CPU/request.`);
+  return rounds;
+}
+
+async function clusterScaling(single: Server, cookie: string, plan: RoundPlan): Promise<void> {
+  const cluster = await startServer(4102, tempDbFile("cluster"), 2);
+  try {
+    const [one, two] = await alternateRounds("cluster-scaling", [at(single, "1 process", "/library", cookie), at(cluster, "2 processes", "/library", await sessionCookie(cluster.url))], plan);
+    const scaling = roundRatios(two, one, (r) => r.requestsPerSecond);
+    report({ name: "cluster-scaling", value: `${fmtSpread(scaling)} (req/s, 2 processes ÷ 1)`, goal: "> 1 (2 cores, wrk on the same machine)", met: scaling.median > 1 });
+    note(`cluster-scaling, 1 process: ${describeSide(one)}; 2 processes (npm run start:cluster): ${describeSide(two)}; CPU/request 1 ÷ 2 ${fmtSpread(cpuAdvantage(two, one))}.`);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** A `next start` of the same build that only ever serves the bare page: the floor of a Next 16 server's memory. */
+async function memory(ours: Round[], plan: RoundPlan): Promise<void> {
+  const bareServer = await startServer(4103, tempDbFile("bare"));
+  try {
+    const [bare] = await alternateRounds("memory floor", [at(bareServer, "bare Next server", "/bench/bare", "")], plan);
+    const [oursMb, bareMb] = [largestRss(ours), largestRss(bare)];
+    const met = oursMb <= 250 || oursMb <= 1.3 * bareMb;
+    report({ name: "rss-under-load", value: `${fmt(oursMb)} MB per server process (a bare Next server: ${fmt(bareMb)} MB; ${fmt(oursMb / bareMb, 2)} ×), Node ${SERVER_NODE_VERSION}`, goal: "≤ 250 MB, or ≤ 1.3 × the bare Next server", met });
+  } finally {
+    await bareServer.stop();
+  }
+}
+
+export async function sessionsFigures(plan: SessionsPlan): Promise<void> {
+  ensureBuild();
+  const single = await startServer(4101, tempDbFile("http"));
+  const rounds: RoundPlan = { rounds: plan.rounds, seconds: plan.seconds, mode: "keep-alive" };
+  try {
+    const cookie = await sessionCookie(single.url);
+    const measured = [...(await sessionShare(single, cookie, rounds)), ...(await steadiness(single, cookie, { ...rounds, rounds: plan.steadyRounds }))];
+    await memory(measured, rounds);
+    await clusterScaling(single, cookie, rounds);
+  } finally {
+    await single.stop();
+  }
+}
