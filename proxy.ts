@@ -1,8 +1,9 @@
 import type { NextRequest } from "next/server";
+import { refusedActionRequest } from "./lib/action-request";
 import { sessions } from "./lib/sessions";
 
-export function proxy(request: NextRequest) {
-  return sessions().proxy(request);
+export async function proxy(request: NextRequest) {
+  return (await refusedActionRequest(request)) ?? sessions().proxy(request);
 }
 
 // Next reads the matcher at build time and accepts only literals (no variables, no spreads),
@@ -44,6 +45,11 @@ export const config = {
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
         { type: "header", key: "purpose", value: ".*prefetch.*" },
       ],
+    },
+    {
+      // Every server-action request: one Next cannot decode is refused with a 4xx (lib/action-request.ts).
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
+      has: [{ type: "header", key: "next-action" }],
     },
     {
       // Pages that answer 404 without some session data: checked in the proxy on every visit.

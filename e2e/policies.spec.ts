@@ -171,6 +171,14 @@ function sourceActions(): { file: string; names: string[]; source: string }[] {
   });
 }
 
+/** A multipart body whose argument list (field "0") is `reply`, as React encodes an action's arguments. */
+async function multipart(reply: string): Promise<{ body: Buffer; contentType: string }> {
+  const form = new FormData();
+  form.set("0", reply);
+  const encoded = new Response(form);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")! };
+}
+
 test("every server action refuses arguments that are not its form's: a 4xx, and no stack trace in the log", async () => {
   const actions = builtActions();
   for (const { file, names, source } of sourceActions()) {
@@ -184,12 +192,16 @@ test("every server action refuses arguments that are not its form's: a 4xx, and 
     const bodies: [string, () => Promise<{ body: Buffer; contentType: string }>][] = [
       ["a JSON array", async () => ({ body: Buffer.from('[1,"two",{"three":3}]'), contentType: "text/plain;charset=UTF-8" })],
       ["a JSON object", async () => ({ body: Buffer.from('{"get":"x"}'), contentType: "text/plain;charset=UTF-8" })],
-      ["a multipart reply of numbers", async () => {
-        const form = new FormData();
-        form.set("0", "[7,8]");
-        const encoded = new Response(form);
-        return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")! };
-      }],
+      ["a multipart reply of numbers", () => multipart("[7,8]")],
+      // Bodies Next itself cannot decode (found by the review that attacked this change): before the guard runs.
+      ["JSON null", async () => ({ body: Buffer.from("null"), contentType: "text/plain;charset=UTF-8" })],
+      ["a JSON string", async () => ({ body: Buffer.from('"x"'), contentType: "text/plain;charset=UTF-8" })],
+      ["an array 5,000 deep", async () => ({ body: Buffer.from("[".repeat(5000) + "]".repeat(5000)), contentType: "text/plain;charset=UTF-8" })],
+      ["malformed JSON", async () => ({ body: Buffer.from("[1,"), contentType: "text/plain;charset=UTF-8" })],
+      ["a body past 1 MB", async () => ({ body: Buffer.from(`["${"a".repeat(1_200_000)}"]`), contentType: "text/plain;charset=UTF-8" })],
+      ["a multipart reply 5,000 deep", () => multipart("[".repeat(5000) + "]".repeat(5000))],
+      ["a malformed multipart reply", () => multipart("[1,")],
+      ["a multipart reply of null", () => multipart("null")],
     ];
     const logged = server.logs.length;
     for (const action of actions) {

@@ -21,5 +21,12 @@ export function clientAddressOf(requestHeaders: Headers, trustedProxies: number)
   if (trustedProxies <= 0) return peer;
   const entries = (requestHeaders.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim());
   if (entries.length < trustedProxies) return peer;
-  return entries[entries.length - trustedProxies] || peer;
+  return withoutPort(entries[entries.length - trustedProxies]) || peer;
+}
+
+/** "203.0.113.7:1234" → "203.0.113.7", "[2001:db8::1]:443" → "2001:db8::1": some proxies append the port. */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  return /^[\d.]+:\d+$/.test(entry) ? entry.slice(0, entry.indexOf(":")) : entry;
 }

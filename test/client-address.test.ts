@@ -5,7 +5,7 @@ import { createServer, request, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { clientAddressOf, SOCKET_ADDRESS_HEADER } from "../lib/forwarded-for";
-import { ImproperlyConfigured, readSettings } from "../lib/session";
+import { ImproperlyConfigured, networkOf, readSettings } from "../lib/session";
 import { recordSocketAddresses } from "../lib/socket-address";
 
 const headersOf = (entries: Record<string, string>) => new Headers(entries);
@@ -23,6 +23,14 @@ describe("clientAddressOf", () => {
     assert.equal(clientAddressOf(h, 2), "203.0.113.9", "the forged first entry is never used");
     assert.equal(clientAddressOf(h, 4), "10.0.0.2");
     assert.equal(clientAddressOf(headersOf({ [SOCKET_ADDRESS_HEADER]: "10.0.0.2" }), 1), "10.0.0.2");
+  });
+
+  it("an entry with a port (as some proxies append it) is the address alone, so the device list has its network", () => {
+    const peer = { [SOCKET_ADDRESS_HEADER]: "10.0.0.2" };
+    assert.equal(clientAddressOf(headersOf({ ...peer, "x-forwarded-for": "6.6.6.6:1234" }), 1), "6.6.6.6");
+    assert.equal(clientAddressOf(headersOf({ ...peer, "x-forwarded-for": "[2001:db8::1]:443" }), 1), "2001:db8::1");
+    assert.equal(clientAddressOf(headersOf({ ...peer, "x-forwarded-for": "[2001:db8::1]" }), 1), "2001:db8::1");
+    assert.equal(networkOf(clientAddressOf(headersOf({ ...peer, "x-forwarded-for": "6.6.6.6:1234" }), 1)), "6.6.6.0/24");
   });
 });
 

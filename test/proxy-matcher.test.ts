@@ -31,6 +31,7 @@ describe("proxy matcher", () => {
         missing: NOT_A_PREFETCH,
       },
       { source: pages, has: [{ type: "cookie", key: MESSAGES_COOKIE }], missing: NOT_A_PREFETCH },
+      { source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)", has: [{ type: "header", key: "next-action" }] },
       ...requiredData.map((r) => ({ source: r.path, missing: NOT_A_PREFETCH })),
     ];
     assert.deepEqual(config.matcher, expected);

@@ -112,6 +112,22 @@ for (const kind of RACE_ENGINES) {
       assert.equal(await survivors(owner, devices), 0);
     });
 
+    it("a password change whose own session another device ends meanwhile keeps its user signed in", async () => {
+      await resetPassword();
+      const [owner, device] = [new TestBrowser(engine), new TestBrowser(engine)];
+      assert.equal(await signInFlow(owner, OLD_PASSWORD, "owner"), true);
+      assert.equal(await signInFlow(device, OLD_PASSWORD, "device"), true);
+      const session = await owner.request();
+      const user = (await signedInUser(session, users, SECRETS))!;
+      assert.ok(user);
+      await (await device.request()).endOtherUserSessions(user.id); // "Sign out other devices" on the other device, first
+      const newHash = (await setPassword(users, user.id, "changed meanwhile", oldHash, "owner"))!;
+      const outcome = await keepSignedInAfterPasswordChange(session, user, newHash, users, SECRETS);
+      assert.equal(outcome.signedIn, true);
+      assert.deepEqual(await signedInUser(await owner.request(), users, SECRETS), user, "the owner, who just proved the password, is signed in");
+      assert.equal(await signedInUser(await device.request(), users, SECRETS), null, "the other device is not");
+    });
+
     it("two changes at once: exactly one wins, and only its session is left", async () => {
       await resetPassword();
       const [a, b] = [new TestBrowser(engine), new TestBrowser(engine)];

@@ -317,6 +317,17 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         assert.equal(written.state === "live" && written.createdAt, bornEarlier);
       });
 
+      it("[server] ending or rotating a key that never stored anything stores nothing (no tombstone one client could pile up)", async (t) => {
+        if (needsServer(t)) return;
+        const { store } = await saved({ a: 1 });
+        const neverStored = newSessionKey();
+        await store.end(neverStored);
+        assert.deepEqual(await store.load(neverStored), { state: "missing" });
+        const empty = newSessionKey();
+        assert.equal(await store.cycle(empty, newSessionKey(), {}, cycleCtx()), "cycled");
+        assert.deepEqual(await store.load(empty), { state: "missing" });
+      });
+
       it("[server] a cycle of a key ended meanwhile is interrupted: its data comes back under no key", async (t) => {
         if (needsServer(t)) return;
         const { key: oldKey, store } = await saved({ _auth_user_id: 7, a: 1 });

@@ -7,6 +7,7 @@ import { isQueueFullError } from "@/lib/auth/password";
 import { clientKey, signInThrottle } from "@/lib/auth/throttle";
 import { verifyCredentials, type VerifiedCredentials } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { SessionBudgetError } from "@/lib/session";
 import { addMessage, getSession } from "@/lib/sessions";
 import { formText } from "../form-text";
 import { INVALID_CREDENTIALS, tooManyAttempts, type LoginState } from "./state";
@@ -27,6 +28,7 @@ export const signInAction = stateAction(async function signInAction(_previous: L
   } catch (error) {
     started.ticket.abandon();
     if (isQueueFullError(error)) return { error: tooManyAttempts(1), username };
+    if (error instanceof SessionBudgetError) return { error: `Could not sign in: ${error.message}. Try again shortly.`, username };
     throw error;
   }
   if (!verified || !signedIn) {

@@ -102,8 +102,11 @@ export async function keepSignedInAfterPasswordChange(session: Session, user: Us
     if (!(error instanceof SessionEngineUnsupportedError)) throw error;
     othersEnded = null;
   }
-  await session.cycleKey();
+  // The keys before the new key: if another device ended this session meanwhile, the rotation
+  // keeps what this request set, so the user who just proved the password stays signed in.
+  await session.setReserved(AUTH_USER_ID, user.id);
   await session.setReserved(AUTH_USER_HASH, sessionAuthHash(newPasswordHash, secrets));
+  await session.cycleKey();
   await session.save();
   return { signedIn: await confirmPasswordUnchanged(session, user.id, newPasswordHash, database), othersEnded };
 }

@@ -5,10 +5,11 @@ import { newPasswordProblem, setPassword } from "@/lib/auth/change-password";
 import { clientAddress } from "@/lib/auth/client-address";
 import { ACCOUNT_PATH, LOGIN_PATH, requireUser } from "@/lib/auth/current-user";
 import { isQueueFullError } from "@/lib/auth/password";
-import { keepSignedInAfterPasswordChange } from "@/lib/auth/sign-in";
+import { keepSignedInAfterPasswordChange, type PasswordChangeOutcome } from "@/lib/auth/sign-in";
 import { clientKey, signInThrottle } from "@/lib/auth/throttle";
 import { verifyCredentials, type VerifiedCredentials } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { SessionBudgetError } from "@/lib/session";
 import { formText } from "../../form-text";
 import { addMessage, getSession, sessions } from "@/lib/sessions";
 import { tooManyAttempts } from "../../login/state";
@@ -54,7 +55,13 @@ export const changePasswordAction = stateAction(async function changePasswordAct
   // Changed meanwhile (another change won): what was typed is no longer the current password.
   if (!passwordHash) return { error: WRONG_CURRENT_PASSWORD };
   const session = await getSession();
-  const outcome = await keepSignedInAfterPasswordChange(session, user, passwordHash, db(), sessions().secrets);
+  let outcome: PasswordChangeOutcome;
+  try {
+    outcome = await keepSignedInAfterPasswordChange(session, user, passwordHash, db(), sessions().secrets);
+  } catch (error) {
+    if (!(error instanceof SessionBudgetError)) throw error;
+    return { error: `Your password was changed, but this device could not stay signed in (${error.message}). Sign in again with the new password.` };
+  }
   if (!outcome.signedIn) {
     await addMessage(session, "warning", "Your password was changed again from elsewhere. Sign in with the new one.");
     await session.save();

@@ -149,18 +149,20 @@ return 1
 `;
 
 /**
- * KEYS data, meta. ARGV now, tombstoneMs, requiredUid ("" for any).
- * Leaves a tombstone for the session's remaining lifetime (tombstoneMs when
- * unknown), so no late save brings it back. With requiredUid, ends only a
- * live session of that user. → {"ended", uid} | {"already", ""} (a tombstone
- * already) | {"skipped"}
+ * KEYS data, meta. ARGV now, requiredUid ("" for any).
+ * Leaves a tombstone for the session's remaining lifetime, so no late save
+ * brings it back. With requiredUid, ends only a live session of that user.
+ * → {"ended", uid} | {"already", ""} (a tombstone already) | {"missing", ""}
+ * (nothing stored: no tombstone) | {"skipped"}
  */
 export const END = `
 local now = tonumber(ARGV[1])
 local m = redis.call('HMGET', KEYS[2], 'x', 'e', 'uid')
-if ARGV[3] ~= '' and (m[1] == '1' or m[3] ~= ARGV[3]) then return {'skipped'} end
+if ARGV[2] ~= '' and (m[1] == '1' or m[3] ~= ARGV[2]) then return {'skipped'} end
 if m[1] == '1' then return {'already', ''} end
-local exp = tonumber(m[2]) or (now + tonumber(ARGV[2]))
+-- Never stored, or expired: nothing to end, and no tombstone (as libSQL's UPDATE of no row).
+if not m[2] then return {'missing', ''} end
+local exp = tonumber(m[2])
 redis.call('DEL', KEYS[1], KEYS[2])
 if exp > now then
   redis.call('HSET', KEYS[2], 'x', '1', 'e', exp)

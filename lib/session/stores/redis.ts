@@ -10,8 +10,6 @@ export type { RedisConnection } from "./redis-lua";
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes (default "session:"). */
   prefix?: string;
-  /** How long a tombstone lasts when the session's own expiry is unknown (default two weeks). */
-  tombstoneMs?: number;
   /** SESSION_ANONYMOUS_MAX_SESSIONS: sessions without a signed-in user kept at most; past it the oldest go (default: no bound). */
   maxAnonymousSessions?: number;
 }
@@ -26,7 +24,6 @@ function isOutOfMemory(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith("OOM ");
 }
 
-const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
 
 /** A script's too_large answer: the size the data would have had, and the limit it passed. */
 function tooLarge(bytes: string, limit: string, ctx: WriteContext): SessionTooLargeError {
@@ -47,7 +44,6 @@ function tooLarge(bytes: string, limit: string, ctx: WriteContext): SessionTooLa
  */
 export class RedisStore implements SessionStore {
   private readonly prefix: string;
-  private readonly tombstoneMs: number;
   private readonly maxAnonymousSessions: number;
 
   constructor(
@@ -55,7 +51,6 @@ export class RedisStore implements SessionStore {
     options: RedisStoreOptions = {},
   ) {
     this.prefix = options.prefix ?? "session:";
-    this.tombstoneMs = options.tombstoneMs ?? TWO_WEEKS_MS;
     this.maxAnonymousSessions = options.maxAnonymousSessions ?? Number.MAX_SAFE_INTEGER;
   }
 
@@ -83,7 +78,7 @@ export class RedisStore implements SessionStore {
   /** A new anonymous session joins the index; past the bound, the oldest go. */
   private async indexAnonymous(keyHash: string, created: boolean, uid: string, oldUid: string): Promise<void> {
     if (created && !uid) {
-      await this.redis.send(this.anonymousIndex, ["ZADD", this.anonymousIndex, String(Date.now()), keyHash]);
+      await this.send(this.anonymousIndex, ["ZADD", this.anonymousIndex, String(Date.now()), keyHash]);
       if (this.maxAnonymousSessions === Number.MAX_SAFE_INTEGER) return;
       const size = Number(await this.redis.send(this.anonymousIndex, ["ZCARD", this.anonymousIndex]));
       await this.evictAnonymous(size - this.maxAnonymousSessions);
@@ -98,14 +93,23 @@ export class RedisStore implements SessionStore {
    * (SessionStoreFullError, a 507): reads still work, and a signed-in user's
    * writes find the room evicted.
    */
-  private async write(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
+  private write(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
+    return this.withRoom(() => this.run(script, keys, args));
+  }
+
+  /** A plain writing command (the per-user sets, the anonymous index), with write()'s room-making. */
+  private send(key: string, command: string[]): Promise<unknown> {
+    return this.withRoom(() => this.redis.send(key, command));
+  }
+
+  private async withRoom<T>(attempt: () => Promise<T>): Promise<T> {
     try {
-      return await this.run(script, keys, args);
+      return await attempt();
     } catch (error) {
       if (!isOutOfMemory(error)) throw error;
       try {
         await this.evictAnonymous(FULL_EVICTION_BATCH);
-        return await this.run(script, keys, args);
+        return await attempt();
       } catch (again) {
         if (isOutOfMemory(again)) throw new SessionStoreFullError(again);
         throw again;
@@ -125,10 +129,25 @@ export class RedisStore implements SessionStore {
     return runScript(this.redis, script, keys, args);
   }
 
+  /**
+   * The per-user sets and the anonymous index, after a write. Where they cannot
+   * follow (Redis full even after eviction), the session ends: never a signed-in
+   * session that "sign out other devices" cannot find, nor one the bound misses.
+   */
+  private async indexed(keyHash: string, created: boolean, uid: string, oldUid: string): Promise<void> {
+    try {
+      await this.movedUser(keyHash, uid, oldUid);
+      await this.indexAnonymous(keyHash, created, uid, oldUid);
+    } catch (error) {
+      await this.endHash(keyHash).catch(() => {});
+      throw error;
+    }
+  }
+
   /** Keeps the per-user sets in step with a write that signed a session in or out. */
   private async movedUser(keyHash: string, uid: string, oldUid: string): Promise<void> {
-    if (oldUid && oldUid !== uid) await this.redis.send(this.userSet(oldUid), ["SREM", this.userSet(oldUid), keyHash]);
-    if (uid && uid !== oldUid) await this.redis.send(this.userSet(uid), ["SADD", this.userSet(uid), keyHash]);
+    if (oldUid && oldUid !== uid) await this.send(this.userSet(oldUid), ["SREM", this.userSet(oldUid), keyHash]);
+    if (uid && uid !== oldUid) await this.send(this.userSet(uid), ["SADD", this.userSet(uid), keyHash]);
   }
 
   async load(key: string): Promise<LoadResult> {
@@ -154,8 +173,7 @@ export class RedisStore implements SessionStore {
     if (result === "interrupted") return "interrupted";
     if (result === "too_large") throw tooLarge(uid, oldUid, ctx);
     if (created) ctx.created?.();
-    await this.movedUser(keyHash, uid, oldUid);
-    await this.indexAnonymous(keyHash, !!created, uid, oldUid);
+    await this.indexed(keyHash, !!created, uid, oldUid);
     return result as "saved" | "emptied";
   }
 
@@ -171,8 +189,7 @@ export class RedisStore implements SessionStore {
     }
     if (result === "too_large") throw tooLarge(value, uid, ctx);
     if (created) ctx.created?.();
-    await this.movedUser(keyHash, uid, oldUid);
-    await this.indexAnonymous(keyHash, !!created, uid, oldUid);
+    await this.indexed(keyHash, !!created, uid, oldUid);
     return Number(value);
   }
 
@@ -185,11 +202,11 @@ export class RedisStore implements SessionStore {
     return (await this.endHashAs(keyHash, requiredUid)) === "ended";
   }
 
-  /** Ends `keyHash`'s session: "ended", "already" (a tombstone before) or "skipped" (not `requiredUid`'s). */
-  private async endHashAs(keyHash: string, requiredUid = ""): Promise<"ended" | "already" | "skipped"> {
-    const [result, uid] = (await this.write(SCRIPTS.end, this.keys(keyHash), [Date.now(), this.tombstoneMs, requiredUid])) as string[];
+  /** Ends `keyHash`'s session: "ended", "already" (a tombstone before), "missing" (nothing stored) or "skipped" (not `requiredUid`'s). */
+  private async endHashAs(keyHash: string, requiredUid = ""): Promise<"ended" | "already" | "missing" | "skipped"> {
+    const [result, uid] = (await this.write(SCRIPTS.end, this.keys(keyHash), [Date.now(), requiredUid])) as string[];
     if (result === "ended" && uid) await this.redis.send(this.userSet(uid), ["SREM", this.userSet(uid), keyHash]);
-    return result as "ended" | "already" | "skipped";
+    return result as "ended" | "already" | "missing" | "skipped";
   }
 
   async end(key: string): Promise<void> {
