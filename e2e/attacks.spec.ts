@@ -36,9 +36,12 @@ const escapeRegExp = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g,
 /** A Set-Cookie line that sets the session cookie to a seal. */
 const SETS_A_SEAL = new RegExp(`^${escapeRegExp(COOKIE_NAME)}=Fe26`);
 
-/** Runs `work` against a server of its own, stopped afterwards. */
+/**
+ * Runs `work` against a server of its own, stopped afterwards. These attacks are on SESSION_MAX_BYTES,
+ * so an anonymous session may reach it here (e2e/budget.spec.ts tests the smaller anonymous limit).
+ */
 async function withServer<T>(work: (server: TestServer) => Promise<T>, env?: Record<string, string | undefined>): Promise<T> {
-  const server = await startServer(env ? { env } : {});
+  const server = await startServer({ env: { SESSION_ANONYMOUS_MAX_BYTES: String(MAX_BYTES), ...env } });
   try {
     return await work(server);
   } finally {

@@ -67,3 +67,40 @@ test("SESSION_TRUSTED_PROXIES=1: the entry the proxy appended is the client's, n
     await server.stop();
   }
 });
+
+test("a device cookie: failures from many addresses lock john_doe out of a new browser, never out of one he signed in with", async ({ browser }) => {
+  const server = await startServer({ env: { SESSION_TRUSTED_PROXIES: "1" } });
+  try {
+    const { context: owner, page: ownerPage } = await browserSaying(browser, server, { "x-forwarded-for": "198.51.100.50" });
+    await signIn(ownerPage);
+    await expect(ownerPage.getByText(`Signed in as ${DEMO_USER.username}`)).toBeVisible();
+    await ownerPage.getByRole("button", { name: "Sign out" }).first().click();
+    await expect(ownerPage.getByText("You have been signed out.")).toBeVisible();
+    // Wrong passwords for john_doe, each from another address (the account's limit, 10, is what fills), waiting out each delay.
+    const { context: attacker, page: form } = await browserSaying(browser, server, {});
+    await form.goto("/login");
+    let failures = 0;
+    for (let i = 0; failures < 13 && i < 40; i++) {
+      await attacker.setExtraHTTPHeaders({ "x-forwarded-for": `203.0.113.${10 + i}` });
+      await form.getByLabel("Username").fill(DEMO_USER.username);
+      await form.getByLabel("Password").fill(`wrong ${i}`);
+      await form.getByRole("button", { name: "Sign in" }).click();
+      const answer = form.getByText(/Invalid username or password|Too many failed sign-in attempts/);
+      await expect(answer).toBeVisible();
+      const text = (await answer.textContent()) ?? "";
+      if (text.startsWith("Too many")) await new Promise((resolve) => setTimeout(resolve, 1000 * Number(/(\d+) second/.exec(text)?.[1] ?? 1)));
+      else failures++;
+      await expect(form.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    }
+    expect(failures).toBe(13); // the account now waits 8 s (2^(13 - 10))
+    await attacker.close();
+    const { context: stranger, page: strangerPage } = await browserSaying(browser, server, { "x-forwarded-for": "198.51.100.60" });
+    await signIn(strangerPage);
+    await expect(strangerPage.getByText(/Too many failed sign-in attempts/), "a browser that never signed in waits out the account's limit").toBeVisible();
+    await signIn(ownerPage);
+    await expect(ownerPage.getByText(`Signed in as ${DEMO_USER.username}`), "the owner's browser signs in at once").toBeVisible();
+    await Promise.all([stranger.close(), owner.close()]);
+  } finally {
+    await server.stop();
+  }
+});

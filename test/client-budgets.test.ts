@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { hashingQueue, JobQueue, QueueFullError } from "../lib/auth/hashing-queue";
 import { isQueueFullError } from "../lib/auth/password";
+import { deviceProof, isDeviceCookieOf } from "../lib/auth/device-proof";
 import { SignInThrottle, THROTTLE_DEFAULTS } from "../lib/auth/throttle";
 import { authenticate } from "../lib/auth/users";
 import type { Database } from "../lib/db/client";
@@ -180,4 +181,45 @@ describe("hashing line under a flood, real scrypt (sign-in of a real user)", () 
       assert.equal(hashingQueue.running, 0);
     });
   }
+});
+
+describe("known devices (a device cookie: lib/auth/device-proof.ts)", () => {
+  const SECRETS = ["device-cookie-test-secret-0123456789abcdef"] as const;
+
+  it("no one else's failures, from however many addresses, lock a known device out of its account; its own failures count against its client only", () => {
+    const throttle = new SignInThrottle();
+    // The review's attack: one wrong password per address, waiting out each delay, for long enough to reach the longest wait.
+    for (let i = 0; i < 30; i++) throttle.recordFailure({ client: address(i), username: "john_doe" }, T0 + i * 1000);
+    const now = T0 + 31_000;
+    assert.equal(throttle.check({ client: "203.0.113.50", username: "john_doe" }, now).allowed, false, "a new browser waits out the account's limit");
+    assert.equal(throttle.check({ client: "203.0.113.50", username: "John_Doe", knownDevice: true }, now).allowed, true, "the owner's browser does not");
+    for (let i = 0; i < 5; i++) throttle.recordFailure({ client: "203.0.113.60", username: "someone", knownDevice: true }, now + i);
+    assert.equal(throttle.check({ client: "198.51.100.1", username: "someone" }, now + 10).allowed, true, "a known device's failures left the account alone");
+    assert.equal(throttle.check({ client: "203.0.113.60", username: "someone", knownDevice: true }, now + 10).allowed, false, "they count against its client");
+  });
+
+  it("a known device's check gets into a line full of other clients' checks, and none displaces it", async () => {
+    const queue = new JobQueue(1, 4, 2);
+    const held = gate();
+    const running = queue.run(() => held.done, "x");
+    const settled = (p: Promise<unknown>) => p.then(() => "ran", (e: unknown) => (e instanceof QueueFullError ? "refused" : "error"));
+    // As many one-job clients as the line holds: a newcomer of equal weight displaces none of them.
+    for (const c of ["c1", "c2", "c3", "c4"]) void settled(queue.run(async () => {}, c));
+    assert.equal(await settled(queue.run(async () => {}, "user")), "refused", "an unknown newcomer waits its turn elsewhere");
+    const owner = settled(queue.run(async () => {}, "owner", true));
+    for (const c of ["c5", "c6", "c7", "c8", "c9"]) void settled(queue.run(async () => {}, c));
+    held.release();
+    await running;
+    assert.equal(await owner, "ran");
+  });
+
+  it("the cookie is a MAC of the account: the same account in any case, never another's, never without the secret; old secrets still open it", () => {
+    const value = deviceProof("john_doe", SECRETS[0]);
+    assert.equal(isDeviceCookieOf(value, "John_Doe", SECRETS), true);
+    assert.equal(isDeviceCookieOf(value, "jane", SECRETS), false);
+    assert.equal(isDeviceCookieOf(value, "john_doe", ["another-secret-0123456789abcdef0123456789"]), false);
+    assert.equal(isDeviceCookieOf(value, "john_doe", ["new-secret-0123456789abcdef0123456789", SECRETS[0]]), true);
+    assert.equal(isDeviceCookieOf(undefined, "john_doe", SECRETS), false);
+    assert.equal(isDeviceCookieOf(value.slice(0, -1) + (value.endsWith("A") ? "B" : "A"), "john_doe", SECRETS), false);
+  });
 });

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { clientAddress } from "@/lib/auth/client-address";
 import { afterSignInPath, signInCurrentSession } from "@/lib/auth/current-user";
+import { isKnownDevice, rememberDevice } from "@/lib/auth/device-cookie";
 import { isQueueFullError } from "@/lib/auth/password";
 import { clientKey, signInThrottle } from "@/lib/auth/throttle";
 import { verifyCredentials, type VerifiedCredentials } from "@/lib/auth/users";
@@ -17,12 +18,13 @@ import { stateAction } from "../form-action";
 export const signInAction = stateAction(async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const username = formText(formData, "username");
   const client = await clientAddress();
-  const started = signInThrottle().start({ client, username }, Date.now());
+  const knownDevice = await isKnownDevice(username);
+  const started = signInThrottle().start({ client, username, knownDevice }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds), username };
   let verified: VerifiedCredentials | null;
   let signedIn = false;
   try {
-    verified = await verifyCredentials(db(), username, formText(formData, "password"), clientKey(client));
+    verified = await verifyCredentials(db(), username, formText(formData, "password"), clientKey(client), knownDevice);
     // A password changed between the check and the session's write makes this an old password: a failure (see signIn).
     signedIn = verified !== null && (await signInCurrentSession(verified));
   } catch (error) {
@@ -36,6 +38,7 @@ export const signInAction = stateAction(async function signInAction(_previous: L
     return { error: INVALID_CREDENTIALS, username };
   }
   started.ticket.succeed();
+  await rememberDevice(verified.user.username);
   const session = await getSession();
   await addMessage(session, "success", `Welcome back, ${verified.user.username}.`);
   await session.save();

@@ -38,6 +38,9 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** The prefix of a known device's line: no client key holds a NUL, so none can be taken for one. */
+const KNOWN_DEVICE_LINE = "\u0000known-device:";
+
 /** How long a client's admitted jobs count as "lately"; and the most clients counted per period (memory stays bounded). */
 const USAGE_PERIOD_MS = 10_000;
 const USAGE_MAX_CLIENTS = 10_000;
@@ -72,11 +75,12 @@ export class JobQueue {
   }
 
   /** Runs `job` when a slot is free and its client's turn comes; rejects with QueueFullError (without calling `job`) when refused. */
-  async run<T>(job: () => Promise<T>, client: string = LOCAL_CLIENT): Promise<T> {
+  async run<T>(job: () => Promise<T>, client: string = LOCAL_CLIENT, knownDevice = false): Promise<T> {
     this.countUsage(client);
     if (this.active >= this.concurrency) {
       // The finishing job hands its slot over directly, so `active` never dips and no newcomer jumps the line.
-      await this.wait(client);
+      // A known device's check (device-cookie.ts) has a line of its own, never displaced, and displaces any other.
+      await (knownDevice ? this.wait(KNOWN_DEVICE_LINE + client, true) : this.wait(client, false));
     } else {
       this.active++;
     }
@@ -99,10 +103,11 @@ export class JobQueue {
     return [waiting, (this.usage.current.get(client) ?? 0) + (this.usage.previous.get(client) ?? 0)];
   }
 
-  private wait(client: string): Promise<void> {
+  private wait(client: string, knownDevice: boolean): Promise<void> {
     const line = this.lines.get(client) ?? [];
     if (line.length >= this.maxWaitingPerClient) throw new QueueFullError();
-    if (this.waitingCount >= this.maxWaiting && !this.displaceFor(this.weight(client, line.length + 1))) throw new QueueFullError();
+    const weight: [number, number] = knownDevice ? [-1, -1] : this.weight(client, line.length + 1);
+    if (this.waitingCount >= this.maxWaiting && !this.displaceFor(weight)) throw new QueueFullError();
     return new Promise<void>((resolve, reject) => {
       line.push({ resolve, reject });
       if (!this.lines.has(client)) this.lines.set(client, line);
@@ -115,6 +120,7 @@ export class JobQueue {
     const heavier = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
     let heaviest: { client: string; line: Waiter[]; weight: [number, number] } | undefined;
     for (const [client, line] of this.lines) {
+      if (client.startsWith(KNOWN_DEVICE_LINE)) continue;
       const weight = this.weight(client, line.length);
       if (!heaviest || heavier(weight, heaviest.weight)) heaviest = { client, line, weight };
     }
@@ -143,8 +149,9 @@ export class JobQueue {
 }
 
 /**
- * The process's password-hashing line: one derivation at a time, at most 2
- * waiting per client and 32 in all. Kept on globalThis: Next bundles pages,
+ * The process's password-hashing line: one derivation at a time, at most 8
+ * waiting per client (people behind one address sign in at once; the turns
+ * keep the others' wait at one job per client, however many wait) and 32 in all. Kept on globalThis: Next bundles pages,
  * actions and route handlers separately, and one process must have one line.
  */
-export const hashingQueue: JobQueue = ((globalThis as { __passwordHashingQueue?: JobQueue }).__passwordHashingQueue ??= new JobQueue(1, 32, 2));
+export const hashingQueue: JobQueue = ((globalThis as { __passwordHashingQueue?: JobQueue }).__passwordHashingQueue ??= new JobQueue(1, 32, 8));

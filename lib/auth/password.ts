@@ -13,13 +13,14 @@ const KEY_LENGTH = 32;
  * so one client's flood cannot starve the others. Rejects with QueueFullError,
  * without hashing, when refused: callers treat that as "throttled, try again".
  */
-function derive(password: string, salt: Buffer, options: ScryptOptions, client: string): Promise<Buffer> {
+function derive(password: string, salt: Buffer, options: ScryptOptions, client: string, knownDevice = false): Promise<Buffer> {
   return hashingQueue.run(
     () =>
       new Promise<Buffer>((resolve, reject) =>
         scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
       ),
     client,
+    knownDevice,
   );
 }
 
@@ -32,14 +33,14 @@ export async function hashPassword(password: string, client: string = LOCAL_CLIE
 }
 
 /** Constant-time check of a password against a stored hash; false for any malformed hash. */
-export async function verifyPassword(password: string, stored: string, client: string = LOCAL_CLIENT): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, client: string = LOCAL_CLIENT, knownDevice = false): Promise<boolean> {
   // scrypt keys HMAC with the password, and HMAC pads a short key with zero bytes: "pw" and
   // "pw\0" would derive the same hash. No password holds a NUL (Django's forms refuse them too).
   if (password.includes("\u0000")) return false;
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
-  const actual = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) }, client);
+  const actual = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) }, client, knownDevice);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

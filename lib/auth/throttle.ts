@@ -45,6 +45,13 @@ export interface SignInAttempt {
   client: string;
   /** The username as submitted. */
   username: string;
+  /**
+   * The browser carries this account's device cookie (it signed in as it
+   * before: `device-cookie.ts`). OWASP's device cookies: the account's limit
+   * does not apply to it and its failures count against its client only, so
+   * no one else's failures, from however many addresses, lock its owner out.
+   */
+  knownDevice?: boolean;
 }
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -86,7 +93,7 @@ export function accountKey(username: string): string {
 
 /** The attempt's account key, or null for a username refused before hashing: it names no account. */
 function accountOf(attempt: SignInAttempt): string | null {
-  return attempt.username.length > MAX_INPUT_LENGTH ? null : accountKey(attempt.username);
+  return attempt.knownDevice || attempt.username.length > MAX_INPUT_LENGTH ? null : accountKey(attempt.username);
 }
 
 /** The per-client key: an IPv4 address (IPv4-mapped IPv6 unwrapped), an IPv6 address's /64, or the raw value. */

@@ -26,10 +26,10 @@ export { MAX_INPUT_LENGTH };
  * refused the check: nothing was checked, and the caller says "try again"
  * rather than "wrong".
  */
-export async function verifyCredentials(database: Database, username: string, password: string, client: string = LOCAL_CLIENT): Promise<VerifiedCredentials | null> {
+export async function verifyCredentials(database: Database, username: string, password: string, client: string = LOCAL_CLIENT, knownDevice = false): Promise<VerifiedCredentials | null> {
   if (username.length > MAX_INPUT_LENGTH || password.length > MAX_INPUT_LENGTH) return null;
   const [row] = await database.select().from(users).where(eq(users.username, username));
-  const matches = await verifyPassword(password, row?.passwordHash ?? (await decoyHash(client)), client);
+  const matches = await verifyPassword(password, row?.passwordHash ?? (await decoyHash(client)), client, knownDevice);
   return row && matches ? { user: { id: row.id, username: row.username }, passwordHash: row.passwordHash } : null;
 }
 

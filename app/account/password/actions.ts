@@ -28,11 +28,12 @@ export const changePasswordAction = stateAction(async function changePasswordAct
   const user = await requireUser(PASSWORD_PATH);
   const [current, next] = [formText(formData, "current"), formText(formData, "new")];
   const client = await clientAddress();
-  const started = signInThrottle().start({ client, username: user.username }, Date.now());
+  // Signed in as the user already: a known device (lib/auth/device-cookie.ts), so no one else's failures lock them out of this.
+  const started = signInThrottle().start({ client, username: user.username, knownDevice: true }, Date.now());
   if (!started.allowed) return { error: tooManyAttempts(started.retryAfterSeconds) };
   let checked: VerifiedCredentials | null;
   try {
-    checked = await verifyCredentials(db(), user.username, current, clientKey(client));
+    checked = await verifyCredentials(db(), user.username, current, clientKey(client), true);
   } catch (error) {
     started.ticket.abandon();
     if (isQueueFullError(error)) return { error: tooManyAttempts(1) };
