@@ -743,6 +743,7 @@ test.describe("attacks through the browser (the project's server)", () => {
 
   // issue item 6
   test("sign-in never redirects off-site: next=/.//evil.com/x, /..//evil.com, /\\evil.com land on /account", async ({ browser, baseURL }) => {
+    test.setTimeout(60_000); // eight sign-ins, each in a fresh browser
     for (const [next, landing] of [
       ["/.//evil.com/x", "/account"],
       ["/..//evil.com", "/account"],
