@@ -66,9 +66,9 @@ for (const engine of ENGINES) {
         await page.getByRole("button", { name: button, exact: true }).click();
         await answered;
       };
-      const createdBy = Date.now();
       await press("Set", { key: "cart", value: "1" });
       await expect(status).toContainText('Set "cart" to');
+      const createdBy = Date.now(); // the session was created at the latest now (its first write was answered)
       await press("Set expiry", { expiry: String(10 * 365 * 24 * 3600) });
       await expect(status).toContainText(`Expiry must be at most ${COOKIE_AGE} seconds`);
       await press("Set expiry", { expiry: String(COOKIE_AGE + 1) });
@@ -77,9 +77,9 @@ for (const engine of ENGINES) {
       await expect(status).toContainText("Expiry set to 20 seconds.");
       expect(await sessionCookieExpires(page), "the cookie ends with the absolute age").toBeLessThanOrEqual(createdBy / 1000 + ABSOLUTE_AGE + 1);
 
-      const signingIn = Date.now();
       await signIn(page); // a new authentication: a new age
       await expect(page.getByText("Signed in as john_doe (user 123)")).toBeVisible();
+      const signingIn = Date.now(); // the new age began at the latest now
       expect(await sessionCookieExpires(page), "the cookie ends with the absolute age").toBeLessThanOrEqual(Date.now() / 1000 + ABSOLUTE_AGE + 1);
       await page.goto("/playground");
       while (Date.now() - signingIn < (ABSOLUTE_AGE + 1.5) * 1000) {
