@@ -1,8 +1,9 @@
-import { SessionStoreFullError, SessionTooLargeError } from "../errors";
+import { SessionTooLargeError } from "../errors";
 import type { Client } from "@libsql/client";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { sessions } from "./libsql-schema";
+import { withRoom } from "./make-room";
 import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./libsql-statements";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
@@ -207,26 +208,11 @@ export class LibsqlStore implements SessionStore {
     this.maxAnonymousSessions = options.maxAnonymousSessions ?? Number.MAX_SAFE_INTEGER;
   }
 
-  /**
-   * Runs a write; when the database or its disk is full, evicts a batch of
-   * the oldest anonymous rows and tries once more, then refuses the write
-   * (SessionStoreFullError, a 507) rather than report the store unavailable:
-   * reads still work, and a signed-in user's writes find the room evicted.
-   */
-  private async writing<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (!isStoreFull(error)) throw error;
-      try {
-        await this.evictAnonymous(FULL_EVICTION_BATCH);
-        return await write();
-      } catch (again) {
-        if (isStoreFull(again)) throw new SessionStoreFullError(again);
-        throw again;
-      }
-    }
+  /** Runs a write, making room when the database or its disk is full (see withRoom). */
+  private writing<T>(write: () => Promise<T>): Promise<T> {
+    return withRoom(write, isStoreFull, () => this.evictAnonymous(FULL_EVICTION_BATCH));
   }
+
 
   /** Evicts past the bound (and at least `atLeast` rows); returns how many went. */
   async evictAnonymous(atLeast = 0): Promise<number> {

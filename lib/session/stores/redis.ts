@@ -1,8 +1,9 @@
-import { SessionStoreFullError, SessionTooLargeError } from "../errors";
+import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
+import { withRoom } from "./make-room";
 import { END, EVICT, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
 
 export type { RedisConnection } from "./redis-lua";
@@ -102,20 +103,10 @@ export class RedisStore implements SessionStore {
     return this.withRoom(() => this.redis.send(key, command));
   }
 
-  private async withRoom<T>(attempt: () => Promise<T>): Promise<T> {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isOutOfMemory(error)) throw error;
-      try {
-        await this.evictAnonymous(FULL_EVICTION_BATCH);
-        return await attempt();
-      } catch (again) {
-        if (isOutOfMemory(again)) throw new SessionStoreFullError(again);
-        throw again;
-      }
-    }
+  private withRoom<T>(attempt: () => Promise<T>): Promise<T> {
+    return withRoom(attempt, isOutOfMemory, () => this.evictAnonymous(FULL_EVICTION_BATCH));
   }
+
 
   private keys(keyHash: string): [data: string, meta: string] {
     return [`${this.prefix}{${keyHash}}:data`, `${this.prefix}{${keyHash}}:meta`];
