@@ -2,11 +2,12 @@
 // starts itself: SESSION_ABSOLUTE_AGE through "Cycle key", SESSION_COOKIE_AGE through "Set
 // expiry", SESSION_MAX_BYTES at sign-in and "Save build"; and every server action called with
 // arguments that are not its form's (a 4xx, and nothing in the log).
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { startRedis, type RedisProcess } from "../test/redis-servers";
-import { COOKIE_NAME, REDIS_URL } from "./env";
+import { ENGINE_NAMES, engineNamed } from "../lib/engines";
+import { COOKIE_NAME, DATA_DIR, engineEnv, REDIS_URL } from "./env";
 import { expect, signIn, test } from "./fixtures";
 import { rawRequest, startServer, type TestServer } from "./server";
 
@@ -17,9 +18,8 @@ test.setTimeout(300_000);
 const ABSOLUTE_AGE = 10;
 const COOKIE_AGE = 30;
 
-/** Every engine; the Redis ones on the Redis npm test started, else on one of this spec's own. */
-const ENGINES = ["db", "cookie", "cache", "cached_db"] as const;
-type Engine = (typeof ENGINES)[number];
+/** Every engine of the registry; the Redis ones on the Redis npm test started, else on one of this spec's own. */
+type Engine = string;
 
 let ownRedis: RedisProcess | undefined;
 async function redisUrl(): Promise<string> {
@@ -32,8 +32,8 @@ test.afterAll(async () => {
 });
 
 async function serverFor(engine: Engine, env: Record<string, string> = {}): Promise<TestServer> {
-  const redis = engine === "cache" || engine === "cached_db" ? { REDIS_URL: await redisUrl() } : {};
-  return startServer({ env: { SESSION_ENGINE: engine, ...redis, ...env } });
+  const redis = engineNamed(engine).needs.includes("redis") ? await redisUrl() : undefined;
+  return startServer({ env: { ...engineEnv(engine, redis, mkdtempSync(path.join(DATA_DIR, "policies-"))), ...env } });
 }
 
 /** A page of its own browser context on `server`, recording every 5xx it is answered. */
@@ -51,7 +51,7 @@ async function sessionCookieExpires(page: Page): Promise<number> {
   return cookie.expires;
 }
 
-for (const engine of ENGINES) {
+for (const engine of ENGINE_NAMES) {
   test(`${engine}: Cycle key every second does not outlive SESSION_ABSOLUTE_AGE, and Set expiry cannot pass SESSION_COOKIE_AGE`, async ({ browser }) => {
     const server = await serverFor(engine, { SESSION_ABSOLUTE_AGE: String(ABSOLUTE_AGE), SESSION_COOKIE_AGE: String(COOKIE_AGE) });
     const { page, errors, close } = await pageOn(browser, server);

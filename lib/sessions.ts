@@ -6,21 +6,10 @@ import { dirname } from "node:path";
 import { renderWrites, requiredData } from "../app/render-writes";
 import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
-import {
-  cookieEngine,
-  LibsqlStore,
-  parseSecrets,
-  readSettings,
-  serverSideEngine,
-  type LibsqlConnection,
-  type SecretList,
-  type SessionEngine,
-  type SessionHooks,
-  type SessionSettings,
-  ImproperlyConfigured,
-} from "./session";
+import { ENGINE_NAMES, engineNamed, type EngineResources } from "./engines";
+import { parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, ImproperlyConfigured } from "./session";
 import { createSessions } from "./session/next";
-import { CachedDbStore, openRedis, RedisStore, type RedisTarget } from "./session/redis";
+import { openRedis, type RedisTarget } from "./session/redis";
 
 export const GENERATED_SECRET_FILE = "data/session-secret";
 
@@ -63,18 +52,12 @@ export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
   return nodes.length > 0 ? { clusterNodes: nodes } : { url: env.REDIS_URL || "redis://127.0.0.1:6379" };
 }
 
-/** The engines SESSION_ENGINE can name. A new store is one file and one line here. */
-const ENGINES: Record<string, (secrets: SecretList, settings: SessionSettings) => SessionEngine> = {
-  db: (secrets, settings) => serverSideEngine(new LibsqlStore(libsqlConnection(db()), bound(settings)), secrets),
-  cookie: (secrets, settings) => cookieEngine(secrets, settings.cookieName),
-  cache: (secrets, settings) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection, bound(settings)), secrets),
-  cached_db: (secrets, settings) =>
-    serverSideEngine(new CachedDbStore(new LibsqlStore(libsqlConnection(db()), bound(settings)), openRedis(redisTarget(process.env)).connection), secrets),
-};
-
-/** SESSION_ANONYMOUS_MAX_SESSIONS, as the server-side stores take it. */
-function bound(settings: SessionSettings): { maxAnonymousSessions: number } {
-  return { maxAnonymousSessions: settings.anonymousMaxSessions };
+/** The app's resources, opened when the engine needs them: its database, a Redis from REDIS_URL or REDIS_CLUSTER_NODES. */
+function appResources(env: NodeJS.ProcessEnv): EngineResources {
+  return {
+    libsql: () => libsqlConnection(db()),
+    redis: () => ({ connection: openRedis(redisTarget(env)).connection }),
+  };
 }
 
 /** Security-relevant moments, one log line each (never a key or cookie value). */
@@ -86,9 +69,10 @@ const SECURITY_LOG: SessionHooks = {
 };
 
 function build() {
-  const settings = readSettings(process.env, Object.keys(ENGINES));
+  const settings = readSettings(process.env, ENGINE_NAMES);
   const secrets = secretsFromEnv(process.env);
-  const engine = ENGINES[settings.engine](secrets, settings);
+  const engineOptions = { secrets, cookieName: settings.cookieName, maxAnonymousSessions: settings.anonymousMaxSessions };
+  const engine = engineNamed(settings.engine).build(appResources(process.env), engineOptions);
   // The TCP peer, or the entry SESSION_TRUSTED_PROXIES says (lib/forwarded-for.ts): for the device list, the throttle and the budgets.
   const clientAddress = (requestHeaders: Headers) => clientAddressOf(requestHeaders, settings.trustedProxies);
   const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress });

@@ -2,7 +2,6 @@
 // and 8), on every server-side engine over real libSQL files and real redis-servers.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { libsqlConnection } from "../lib/sessions";
 import { LocalConnection } from "../lib/db/local-connection";
 import {
   ClientBudget,
@@ -18,10 +17,10 @@ import {
   type SessionStore,
   type SessionTransport,
 } from "../lib/session";
-import { CachedDbStore, openRedis, RedisStore } from "../lib/session/redis";
+import { openRedis, RedisStore } from "../lib/session/redis";
 import { DEFAULT_OPTIONS, SECRETS, stopRedisServers, tempDatabase } from "./harness";
-import { startRedis, startRedisCluster } from "./redis-servers";
-import { randomBytes } from "node:crypto";
+import { ENGINES as SHARED_ENGINES } from "./engines";
+import { startRedis } from "./redis-servers";
 import { signIn as signInUser } from "../lib/auth/sign-in";
 import { verifyCredentials } from "../lib/auth/users";
 import { DEMO_USER, seedDemoData } from "../lib/db/seed";
@@ -39,45 +38,15 @@ after(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-const redisServers: { standalone?: ReturnType<typeof startRedis>; cluster?: ReturnType<typeof startRedisCluster> } = {};
-async function redisConnection(topology: "standalone" | "cluster") {
-  const target =
-    topology === "cluster"
-      ? { clusterNodes: (await (redisServers.cluster ??= startRedisCluster())).addresses }
-      : { url: (await (redisServers.standalone ??= startRedis())).url };
-  const opened = openRedis(target, () => {});
-  closers.push(opened.close);
-  return { connection: opened.connection, prefix: `budget-${randomBytes(5).toString("hex")}:` };
-}
-after(async () => {
-  await (await redisServers.standalone)?.stop();
-  await (await redisServers.cluster)?.stop();
-});
-
-const ENGINES: BoundedEngine[] = [
-  { name: "db", create: async (max) => new LibsqlStore(libsqlConnection((await tempDatabase()).db), { maxAnonymousSessions: max }) },
-  {
-    name: "cache (Redis)",
-    create: async (max) => {
-      const { connection, prefix } = await redisConnection("standalone");
-      return new RedisStore(connection, { prefix, maxAnonymousSessions: max });
-    },
+/** Every server-side engine of the registry on each topology (the memory store keeps no budget; the client path is db's statements again). */
+const ENGINES: BoundedEngine[] = SHARED_ENGINES.filter((kind) => kind.serverSide && kind.name !== "memory" && !kind.name.includes("through the client")).map((kind) => ({
+  name: kind.name,
+  create: async (maxAnonymousSessions) => {
+    const fixture = await kind.create({ maxAnonymousSessions });
+    closers.push(() => fixture.close?.());
+    return fixture.store();
   },
-  {
-    name: "cache (Redis Cluster)",
-    create: async (max) => {
-      const { connection, prefix } = await redisConnection("cluster");
-      return new RedisStore(connection, { prefix, maxAnonymousSessions: max });
-    },
-  },
-  {
-    name: "cached_db (Redis + libSQL)",
-    create: async (max) => {
-      const { connection, prefix } = await redisConnection("standalone");
-      return new CachedDbStore(new LibsqlStore(libsqlConnection((await tempDatabase()).db), { maxAnonymousSessions: max }), connection, { prefix, processWide: false });
-    },
-  },
-];
+}));
 
 /** A browser of one client address: each request() is a new request's session. */
 class Client {

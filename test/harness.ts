@@ -7,9 +7,10 @@ import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { randomBytes } from "node:crypto";
-import { CachedDbStore, openRedis, RedisStore, type RedisTarget } from "../lib/session/redis";
+import { openRedis, type RedisConnection, type RedisTarget } from "../lib/session/redis";
+import { engineNamed, type EngineDefinition, type EngineOptions, type EngineResources } from "../lib/engines";
 import { startRedis, startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
-import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
+import { Session, type SessionOptions, type SessionTransport, type SecretList, readSettings, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
 
@@ -26,11 +27,16 @@ export const DEFAULT_OPTIONS: SessionOptions = {
 const tempDirs: string[] = [];
 process.on("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+/** A fresh directory, removed when the test process exits. */
+export function tempDirectory(prefix = "sessions-test-"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** A fresh, migrated libSQL database file. */
 export async function tempDatabase(): Promise<{ db: Database; url: string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), "sessions-test-"));
-  tempDirs.push(dir);
-  return migratedDatabase(`file:${path.join(dir, "sessions.db")}`);
+  return migratedDatabase(`file:${path.join(tempDirectory(), "sessions.db")}`);
 }
 
 /** A migrated in-memory database: its statements run through @libsql/client, as over a libSQL server. */
@@ -61,57 +67,69 @@ export interface EngineFixture {
   close?(): unknown;
 }
 
-export async function libsqlEngine(secrets: SecretList = SECRETS, open = tempDatabase): Promise<EngineFixture> {
-  const { db } = await open();
-  const engine = serverSideEngine(new LibsqlStore(libsqlConnection(db)), secrets);
-  return { name: "db (libSQL)", engine, store: () => engine.open().store, serverSide: true, db };
+/** Where a fixture's resources live: a libSQL file or an in-memory database (statements through the client), a standalone Redis or a cluster. */
+export interface Topology {
+  libsql?: typeof tempDatabase;
+  redis?: "standalone" | "cluster";
 }
+
+/**
+ * An engine of the registry (lib/engines.ts) on fresh resources of its own: a migrated libSQL
+ * database, a key prefix on a real redis-server started once per test process, a temp directory.
+ */
+export async function engineFixture(definition: EngineDefinition, topology: Topology = {}, secrets: SecretList = SECRETS, options: Partial<EngineOptions> = {}): Promise<EngineFixture> {
+  const needs = new Set(definition.needs);
+  const db = needs.has("libsql") ? (await (topology.libsql ?? tempDatabase)()).db : undefined;
+  const redis = needs.has("redis") ? await testRedis(topology.redis ?? "standalone") : undefined;
+  const resources: EngineResources = {
+    libsql: db && (() => libsqlConnection(db)),
+    redis: redis && (() => ({ connection: redis.opened.connection, prefix: redis.prefix })),
+    directory: needs.has("directory") ? () => tempDirectory("sessions-files-") : undefined,
+  };
+  const engine = definition.build(resources, { secrets, cookieName: COOKIE_NAME, ...options });
+  return {
+    name: definition.name,
+    engine,
+    store: () => engine.open().store,
+    serverSide: definition.serverSide,
+    db,
+    // Only a key with a row can have an entry (a missing session is never cached).
+    forget: db && redis && (() => forgetCached(db, redis.opened.connection, redis.prefix)),
+    expiresByItself: Boolean(redis) && !db,
+    close: async () => {
+      db?.$client.close();
+      await redis?.opened.close();
+    },
+  };
+}
+
+/** Empties cached_db's cache of the sessions the database holds, after a test changed rows behind the store. */
+async function forgetCached(db: Database, connection: RedisConnection, prefix: string): Promise<void> {
+  const rows = await db.$client.execute("SELECT key_hash FROM sessions");
+  await Promise.all(rows.rows.map(({ key_hash }) => connection.send(`${prefix}${key_hash}`, ["DEL", `${prefix}${key_hash}`])));
+}
+
+export const libsqlEngine = (secrets: SecretList = SECRETS, libsql = tempDatabase) => engineFixture(engineNamed("db"), { libsql }, secrets);
+export const cookieEngine = (secrets: SecretList = SECRETS) => engineFixture(engineNamed("cookie"), {}, secrets);
 
 let redisServers: { standalone?: Promise<RedisProcess>; cluster?: Promise<RedisCluster> } = {};
 const redisConnections: { close(): Promise<void> }[] = [];
 
 /** A real redis-server (standalone or a three-master cluster), started once per test process. */
-async function redisTarget(topology: "standalone" | "cluster"): Promise<RedisTarget> {
+export async function redisTarget(topology: "standalone" | "cluster"): Promise<RedisTarget> {
   return topology === "cluster"
     ? { clusterNodes: (await (redisServers.cluster ??= startRedisCluster())).addresses }
     : { url: (await (redisServers.standalone ??= startRedis())).url };
 }
 
 /** A connection to that server (closed by stopRedisServers) and a key prefix of the fixture's own. */
-async function testRedis(topology: "standalone" | "cluster") {
+export async function testRedis(topology: "standalone" | "cluster") {
   const opened = openRedis(await redisTarget(topology), () => {});
   redisConnections.push(opened);
   return { opened, prefix: `test-${randomBytes(6).toString("hex")}:` };
 }
 
-/**
- * The Redis store on a real redis-server (standalone or a three-master cluster), started once per
- * test process; each fixture writes under a prefix of its own.
- */
-export async function redisEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const { opened, prefix } = await testRedis(topology);
-  const engine = serverSideEngine(new RedisStore(opened.connection, { prefix }), secrets);
-  return { name: `cache (Redis ${topology})`, engine, store: () => engine.open().store, serverSide: true, expiresByItself: true, close: opened.close };
-}
-
-/**
- * Django's `cached_db` on real servers: a libSQL file of record with a Redis (standalone or cluster)
- * cache in front. `forget()` empties this fixture's cache, for a test that changed rows behind the store.
- */
-export async function cachedDbEngine(topology: "standalone" | "cluster", secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const { db } = await tempDatabase();
-  const { opened, prefix } = await testRedis(topology);
-  const cached = new CachedDbStore(new LibsqlStore(libsqlConnection(db)), opened.connection, { prefix });
-  const engine = serverSideEngine(cached, secrets);
-  // Only a key with a row can have an entry (a missing session is never cached).
-  const forget = async () => {
-    const rows = await db.$client.execute("SELECT key_hash FROM sessions");
-    await Promise.all(rows.rows.map(({ key_hash }) => opened.connection.send(`${prefix}${key_hash}`, ["DEL", `${prefix}${key_hash}`])));
-  };
-  return { name: `cached_db (Redis ${topology} + libSQL)`, engine, store: () => engine.open().store, serverSide: true, db, forget, close: opened.close };
-}
-
-/** Closes what redisEngine opened and stops its servers (an after() hook of a file that used them). */
+/** Closes what the fixtures opened on Redis and stops its servers (an after() hook of a file that used them). */
 export async function stopRedisServers(): Promise<void> {
   await Promise.all(redisConnections.splice(0).map((c) => c.close()));
   const { standalone, cluster } = redisServers;
@@ -119,14 +137,10 @@ export async function stopRedisServers(): Promise<void> {
   await Promise.all([standalone?.then((s) => s.stop()), cluster?.then((c) => c.stop())]);
 }
 
+/** Django's base backend's test store: not an app engine, a fixture for the shared suites. */
 export async function memoryEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
   const engine = serverSideEngine(new MemoryStore(), secrets);
   return { name: "memory", engine, store: () => engine.open().store, serverSide: true };
-}
-
-export async function cookieEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {
-  const engine = cookieSessionEngine(secrets, COOKIE_NAME);
-  return { name: "cookie", engine, store: () => engine.open().store, serverSide: false };
 }
 
 export interface RequestOptions {

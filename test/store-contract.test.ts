@@ -1,18 +1,8 @@
-// The store contract (./store-contract.ts), run against every engine.
+// The store contract (./store-contract.ts), run against every engine on each of its topologies.
 import { after } from "node:test";
-import { cachedDbEngine, cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
-import { storeContract, type ContractFixture } from "./store-contract";
+import { ENGINES } from "./engines";
+import { stopRedisServers } from "./harness";
+import { storeContract } from "./store-contract";
 
-function withClose(engine: EngineFixture): ContractFixture {
-  return { ...engine, close: () => engine.db?.$client.close() };
-}
-
-storeContract("libSQL (file)", async () => withClose(await libsqlEngine()));
-storeContract("libSQL (through the client)", async () => withClose(await libsqlEngine(SECRETS, inMemoryDatabase)));
-storeContract("memory", memoryEngine);
-storeContract("cookie", cookieEngine);
-storeContract("Redis (standalone)", () => redisEngine("standalone"));
-storeContract("Redis (cluster of three masters)", () => redisEngine("cluster"));
-storeContract("cached_db (Redis in front of libSQL)", async () => withClose(await cachedDbEngine("standalone")));
-storeContract("cached_db (Redis Cluster in front of libSQL)", async () => withClose(await cachedDbEngine("cluster")));
+for (const kind of ENGINES) storeContract(kind.name, () => kind.create());
 after(stopRedisServers);

@@ -1,14 +1,19 @@
-// The engines side by side. Store operations straight through the library on db, cache and
-// cached_db (cookie keeps nothing server-side), then /library over HTTP on each engine against
-// db at as many processes: every engine at one process, and cache at 2 and 4 processes sharing
+// The engines of the registry (lib/engines.ts) side by side. Store operations straight through the
+// library on each server-side engine (cookie keeps nothing there), then /library over HTTP on each
+// engine against db at as many processes: every engine at one process, and cache at 2 and 4 processes sharing
 // one Redis against db at as many sharing one libSQL file.
 import { execFileSync } from "node:child_process";
-import { CachedDbStore, openRedis, RedisStore } from "../../lib/session/redis";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ENGINE_NAMES, ENGINES, engineNamed, type EngineDefinition, type EngineResources } from "../../lib/engines";
+import { openRedis } from "../../lib/session/redis";
+import { libsqlConnection } from "../../lib/sessions";
 import { fmt, note, report } from "./figures";
 import { sessionCookie } from "./http";
 import { alternateRounds, type Round, type Target } from "./rounds";
 import { withRedis } from "./redis";
-import { ensureBuild, startServer, type Server } from "./servers";
+import { BENCH_SECRET, ensureBuild, startServer, type Server } from "./servers";
 import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
 import { alternateOps, hotFixture, libsqlFile, loadEach, tempDbFile, type StoreFixture } from "./store";
 
@@ -30,31 +35,33 @@ const OPS = ["load", "load+save", "increment", "cycleKey"] as const;
 const faults: string[] = [];
 const onFault = (message: string) => void faults.push(message);
 
-/** Each engine's store for the op loop, over the same redis-server; libSQL tables of `rows` rows. */
-const STORES: Record<string, (rows: number, redisUrl: string) => Promise<StoreFixture>> = {
-  db: async (rows) => {
-    const file = await libsqlFile(rows);
-    return hotFixture(file.store, file.close);
-  },
-  cache: async (_rows, redisUrl) => {
-    const redis = openRedis({ url: redisUrl }, onFault);
-    return hotFixture(new RedisStore(redis.connection), redis.close);
-  },
-  cached_db: async (rows, redisUrl) => {
-    const file = await libsqlFile(rows);
-    const redis = openRedis({ url: redisUrl }, onFault);
-    return hotFixture(new CachedDbStore(file.store, redis.connection, { log: onFault }), async () => {
-      await redis.close();
-      await file.close();
-    });
-  },
-};
+/** An engine's store for the op loop, on the resources it needs: a libSQL table of `rows` rows, the shared redis-server, a fresh directory. */
+async function storeOf(definition: EngineDefinition, rows: number, redisUrl: string): Promise<StoreFixture> {
+  const needs = new Set(definition.needs);
+  const file = needs.has("libsql") ? await libsqlFile(rows) : undefined;
+  const redis = needs.has("redis") ? openRedis({ url: redisUrl }, onFault) : undefined;
+  const directory = needs.has("directory") ? mkdtempSync(path.join(tmpdir(), "bench-files-")) : undefined;
+  const resources: EngineResources = {
+    libsql: file && (() => libsqlConnection(file.db)),
+    redis: redis && (() => ({ connection: redis.connection, log: onFault })),
+    directory: directory === undefined ? undefined : () => directory,
+  };
+  const engine = definition.build(resources, { secrets: [BENCH_SECRET], cookieName: "sessionid" });
+  return hotFixture(engine.open().store, async () => {
+    await redis?.close();
+    await file?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+}
+
+/** The engines keeping sessions server-side (cookie keeps nothing there). */
+const SERVER_SIDE = ENGINES.filter((engine) => engine.serverSide);
 
 async function storeOps(plan: EnginesPlan, redisUrl: string): Promise<void> {
-  const engines = Object.keys(STORES);
+  const engines = SERVER_SIDE.map((engine) => engine.name);
   const fixtures: StoreFixture[] = [];
   try {
-    for (const engine of engines) fixtures.push(await STORES[engine](plan.rows, redisUrl));
+    for (const engine of SERVER_SIDE) fixtures.push(await storeOf(engine, plan.rows, redisUrl));
     await alternateOps(fixtures, "load+save", 1, plan.opMs); // warm-up, not counted: the JIT, the scripts loaded into Redis
     for (const f of fixtures) await loadEach(f); // "load" goes first, on filled cache entries
     const perOp: number[][] = [];
@@ -76,14 +83,15 @@ async function storeOps(plan: EnginesPlan, redisUrl: string): Promise<void> {
 
 /** Which engines run against db at each process count (at most two servers up at a time: this machine has 2 cores). */
 const HTTP_RUNS = [
-  { processes: 1, engines: ["cache", "cached_db", "cookie"] },
+  { processes: 1, engines: ENGINE_NAMES.filter((name) => name !== "db") },
   { processes: 2, engines: ["cache"] },
   { processes: 4, engines: ["cache"] },
 ];
 
 function start(port: number, engine: string, processes: number, redisUrl: string): Promise<Server> {
   // REDIS_CLUSTER_NODES emptied: it would win over REDIS_URL if the shell running the bench set it.
-  return startServer(port, tempDbFile(`engines-${engine}-${processes}`), processes, { SESSION_ENGINE: engine, REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: "" });
+  const directory: Record<string, string> = engineNamed(engine).needs.includes("directory") ? { SESSION_FILE_PATH: mkdtempSync(path.join(tmpdir(), `bench-${engine}-`)) } : {};
+  return startServer(port, tempDbFile(`engines-${engine}-${processes}`), processes, { SESSION_ENGINE: engine, REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: "", ...directory });
 }
 
 /** redis-server's process id (INFO server), so the cache engines' CPU per request counts the store's work as db's counts libSQL's (in-process). */
@@ -93,7 +101,7 @@ function redisPid(redisUrl: string): number {
 }
 
 async function library(server: Server, engine: string, redisUrl: string): Promise<Target> {
-  const helperPids = engine === "cache" || engine === "cached_db" ? [redisPid(redisUrl)] : [];
+  const helperPids = engineNamed(engine).needs.includes("redis") ? [redisPid(redisUrl)] : [];
   return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid, helperPids };
 }
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { SERVER_NODE } from "./node";
 
 export const DIST_DIR = ".next-bench";
-const SECRET = "benchmark-secret-not-for-production-0123456789";
+export const BENCH_SECRET = "benchmark-secret-not-for-production-0123456789";
 /** The session cookie's name, as the servers are told (SESSION_COOKIE_NAME, Django's default otherwise). */
 export const COOKIE_NAME = process.env.SESSION_COOKIE_NAME || "sessionid";
 
@@ -62,7 +62,7 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: DIST_DIR,
       DATABASE_URL: `file:${dbFile}`,
-      SESSION_SECRET: SECRET,
+      SESSION_SECRET: BENCH_SECRET,
       SESSION_COOKIE_NAME: COOKIE_NAME,
       PORT: String(port),
       WEB_CONCURRENCY: String(processes),
