@@ -3,7 +3,7 @@ import type { SecretList } from "./secret";
 import { seal, unseal } from "./seal";
 import { isWellFormedKey } from "./keys";
 import { securityEvent } from "./log";
-import type { CookieCodec, SessionEngine, SessionStore } from "./types";
+import type { CookieCodec, CookieContents, SessionEngine, SessionStore } from "./types";
 
 /** The attributes of the session cookie, as Next's `cookies().set()` takes them. */
 export interface CookieAttributes {
@@ -44,12 +44,6 @@ export function deletingCookieAttributes(settings: SessionSettings): CookieAttri
 
 /** Browsers keep about 4 KB per cookie; anything longer was not set by us. */
 const MAX_COOKIE_CHARS = 4096;
-
-/** What a verified session cookie says: the key, and when the cookie was sealed (ms). */
-export interface CookieContents {
-  key: string;
-  sealedAt: number;
-}
 
 /** The session key a cookie value carries, or null when it is absent, forged or damaged. */
 export async function keyFromCookie(value: string | undefined, secrets: SecretList): Promise<string | null> {

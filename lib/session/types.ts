@@ -1,5 +1,3 @@
-import type { CookieContents } from "./cookie";
-
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
@@ -127,6 +125,12 @@ export function runHook<A>(hook: ((arg: A) => void) | undefined, arg: A): void {
   } catch (error) {
     console.error("[session] a lifecycle hook failed:", error);
   }
+}
+
+/** What a verified session cookie says: the key, and when the cookie was sealed (ms). */
+export interface CookieContents {
+  key: string;
+  sealedAt: number;
 }
 
 /** What the session cookie carries, both ways: a sealed key, or (cookie engine) the sealed data. */

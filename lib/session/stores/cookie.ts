@@ -3,9 +3,8 @@ import { isWellFormedKey } from "../keys";
 import { securityEvent } from "../log";
 import { seal, unseal } from "../seal";
 import type { SecretList } from "../secret";
-import type { CookieContents } from "../cookie";
 import { assertIncrementResult, ownCopy, putOwn } from "../validate";
-import type { CookieCodec, CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
+import type { CookieCodec, CookieContents, CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
 
 type Data = Record<string, JsonValue>;
 
