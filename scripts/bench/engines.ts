@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ENGINE_NAMES, ENGINES, engineNamed, type EngineDefinition, type EngineResources } from "../../lib/engines";
+import { detachedSession, newSessionKey, type SessionStore } from "../../lib/session";
 import { openRedis } from "../../lib/session/redis";
 import { libsqlConnection } from "../../lib/sessions";
 import { fmt, note, report } from "./figures";
@@ -47,11 +48,43 @@ async function storeOf(definition: EngineDefinition, rows: number, redisUrl: str
     directory: directory === undefined ? undefined : () => directory,
   };
   const engine = definition.build(resources, { secrets: [BENCH_SECRET], cookieName: "sessionid" });
-  return hotFixture(engine.open().store, async () => {
+  const store = engine.open().store;
+  if (directory !== undefined) await fillThroughStore(store, rows);
+  return hotFixture(store, async () => {
     await redis?.close();
     await file?.close();
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
+}
+
+/** Writes `rows` sessions through the store, 64 at a time: the filler of an engine with no bulk insert (a directory of files). */
+async function fillThroughStore(store: SessionStore, rows: number): Promise<void> {
+  for (let done = 0; done < rows; done += 64) {
+    const batch = Array.from({ length: Math.min(64, rows - done) }, () => detachedSession(store, FILL_OPTIONS, newSessionKey()).increment("num_visits"));
+    await Promise.all(batch);
+  }
+}
+
+const FILL_OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
+
+/** The store ops of each engine keeping a directory, at `rows` and ten times as many sessions, alternating: whether the directory's size slows them. */
+async function directoryScale(plan: EnginesPlan, redisUrl: string): Promise<void> {
+  for (const definition of SERVER_SIDE.filter((engine) => engine.needs.includes("directory"))) {
+    const sizes = [plan.rows, plan.rows * 10];
+    const fixtures: StoreFixture[] = [];
+    try {
+      for (const rows of sizes) fixtures.push(await storeOf(definition, rows, redisUrl));
+      await alternateOps(fixtures, "load+save", 1, plan.opMs); // warm-up, not counted
+      const ops = ["load", "load+save", "increment"] as const;
+      const perOp: number[][] = [];
+      for (const op of ops) perOp.push(await alternateOps(fixtures, op, plan.opRounds, plan.opMs));
+      for (const [i, rows] of sizes.entries()) {
+        report({ name: `engine-ops ${definition.name} at ${fmt(rows)} sessions`, value: ops.map((op, j) => `${op} ${fmt(perOp[j][i])}/s`).join(", "), goal: "" });
+      }
+    } finally {
+      for (const f of fixtures) await f.close();
+    }
+  }
 }
 
 /** The engines keeping sessions server-side (cookie keeps nothing there). */
@@ -149,6 +182,7 @@ async function httpFigures(plan: EnginesPlan, redisUrl: string): Promise<void> {
 export async function engineFigures(plan: EnginesPlan, http: boolean): Promise<void> {
   await withRedis("The engines phase", async (redis) => {
     await storeOps(plan, redis.url);
+    await directoryScale(plan, redis.url);
     if (http) await httpFigures(plan, redis.url);
   });
 }
