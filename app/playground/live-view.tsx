@@ -1,3 +1,4 @@
+import type { JsonValue } from "@/lib/session";
 import { getSession, sessions } from "@/lib/sessions";
 import { describe } from "./shared";
 import { ValueText } from "./value-text";
@@ -16,6 +17,41 @@ function roughly(seconds: number): string {
   return ` (about ${n} ${unit[0]}${n === 1 ? "" : "s"})`;
 }
 
+/** The session's items: key, value as text, type. */
+function ItemsTable({ items }: { items: [string, JsonValue][] }) {
+  return (
+    <table className="items">
+      <caption>Items</caption>
+      <thead>
+        <tr>
+          <th scope="col">Key</th>
+          <th scope="col">Value</th>
+          <th scope="col">Type</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.length === 0 ? (
+          <tr>
+            <td colSpan={3}>No items: the session is empty.</td>
+          </tr>
+        ) : (
+          items.map(([name, value]) => (
+            <tr key={name}>
+              <td>
+                <code>{name}</code>
+              </td>
+              <td>
+                <ValueText shown={describe(value)} />
+              </td>
+              <td>{describe(value).type}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 /** The session as this request sees it: items, key prefix, expiry and size. */
 export async function LiveView() {
   const session = await getSession();
@@ -28,35 +64,7 @@ export async function LiveView() {
   return (
     <section aria-labelledby="live-heading" className="live">
       <h2 id="live-heading">The session now</h2>
-      <table className="items">
-        <caption>Items</caption>
-        <thead>
-          <tr>
-            <th scope="col">Key</th>
-            <th scope="col">Value</th>
-            <th scope="col">Type</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={3}>No items: the session is empty.</td>
-            </tr>
-          ) : (
-            items.map(([name, value]) => (
-              <tr key={name}>
-                <td>
-                  <code>{name}</code>
-                </td>
-                <td>
-                  <ValueText shown={describe(value)} />
-                </td>
-                <td>{describe(value).type}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <ItemsTable items={items} />
       <dl className="facts">
         <dt>Session key</dt>
         <dd>

@@ -20,6 +20,33 @@ function SignOutEverywhere() {
   );
 }
 
+function DeviceRow({ device }: { device: UserSessionInfo }) {
+  return (
+    <tr className={device.current ? "current" : undefined}>
+      <th scope="row">{describeUserAgent(device.userAgent)}</th>
+      <td data-label="Network">{device.network ?? "unknown"}</td>
+      <td data-label="Created">
+        <When date={device.createdAt} />
+      </td>
+      <td data-label="Last seen">
+        <When date={device.lastSeenAt} />
+      </td>
+      <td>
+        {device.current ? (
+          <strong>This device</strong>
+        ) : (
+          <form action={signOutDeviceAction}>
+            <input type="hidden" name="device" value={device.id} />
+            <button type="submit" aria-label={`Sign out ${describeUserAgent(device.userAgent)}, last seen ${exactTime(device.lastSeenAt)}`}>
+              Sign out
+            </button>
+          </form>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 export default async function DevicesPage() {
   const user = await requireUser(DEVICES_PATH);
   let devices: UserSessionInfo[];
@@ -55,28 +82,7 @@ export default async function DevicesPage() {
         </thead>
         <tbody>
           {rows.map((device) => (
-            <tr key={device.id} className={device.current ? "current" : undefined}>
-              <th scope="row">{describeUserAgent(device.userAgent)}</th>
-              <td data-label="Network">{device.network ?? "unknown"}</td>
-              <td data-label="Created">
-                <When date={device.createdAt} />
-              </td>
-              <td data-label="Last seen">
-                <When date={device.lastSeenAt} />
-              </td>
-              <td>
-                {device.current ? (
-                  <strong>This device</strong>
-                ) : (
-                  <form action={signOutDeviceAction}>
-                    <input type="hidden" name="device" value={device.id} />
-                    <button type="submit" aria-label={`Sign out ${describeUserAgent(device.userAgent)}, last seen ${exactTime(device.lastSeenAt)}`}>
-                      Sign out
-                    </button>
-                  </form>
-                )}
-              </td>
-            </tr>
+            <DeviceRow key={device.id} device={device} />
           ))}
         </tbody>
       </table>
