@@ -7,7 +7,7 @@ export async function proxy(request: NextRequest) {
 }
 
 // Next reads the matcher at build time and accepts only literals (no variables, no spreads),
-// so the render-write paths of app/render-writes.ts are repeated here and the prefetch
+// so the render-write paths of lib/render-writes.ts are repeated here and the prefetch
 // conditions twice; test/proxy-matcher.test.ts keeps them in step.
 // Prefetches are not visits: they get no key and run no render-time write.
 export const config = {

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { renderWrites, requiredData } from "../app/render-writes";
+import { renderWrites, requiredData } from "./render-writes";
 import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
 import { ENGINE_NAMES, engineNamed, type EngineResources } from "./engines";

@@ -35,6 +35,31 @@ function offenders(dir: string, forbidden: (spec: string) => boolean): string[] 
   );
 }
 
+/** The project-relative module a local import names (an index or a file with its extension), or undefined for a package. */
+function moduleFile(spec: string): string | undefined {
+  for (const candidate of [spec, `${spec}.ts`, `${spec}.tsx`, `${spec}/index.ts`]) {
+    const full = path.join(ROOT, candidate);
+    if (statSync(full, { throwIfNoEntry: false })?.isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/** Each cycle of local imports among `dir`'s files, as the path that closes it (depth-first over the import graph). */
+function importCycles(dir: string): string[] {
+  const graph = new Map(sourceFiles(path.join(ROOT, dir)).map((file) => [path.relative(ROOT, file), importsOf(file).map(moduleFile).filter((m): m is string => m !== undefined)]));
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (file: string, trail: string[]) => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "open") return void cycles.push([...trail.slice(trail.indexOf(file)), file].join(" → "));
+    state.set(file, "open");
+    for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) visit(file, []);
+  return cycles;
+}
+
 describe("layers", () => {
   it("lib/session imports nothing from app/, lib/db, lib/auth or the app's composition root", () => {
     assert.deepEqual(offenders("lib/session", (spec) => /^(app|lib\/db|lib\/auth|lib\/sessions)(\/|$)/.test(spec)), []);
@@ -43,6 +68,14 @@ describe("layers", () => {
   it("the core (lib/session outside next/) imports nothing from Next.js or React", () => {
     const core = offenders("lib/session", (spec) => /^(next|react|server-only)(\/|$)/.test(spec));
     assert.deepEqual(core.filter((line) => !line.startsWith("lib/session/next/")), []);
+  });
+
+  it("lib/ imports nothing from app/", () => {
+    assert.deepEqual(offenders("lib", (spec) => /^app(\/|$)/.test(spec)), []);
+  });
+
+  it("no import cycle among lib/'s modules", () => {
+    assert.deepEqual(importCycles("lib"), []);
   });
 
   it("lib/db imports nothing from lib/session", () => {

@@ -2,7 +2,7 @@
 // what it is made from, so a new render-time write, page or cookie name cannot drift from it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { renderWrites, requiredData } from "../app/render-writes";
+import { renderWrites, requiredData } from "../lib/render-writes";
 import { CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/next";
 import { config } from "../proxy";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { runRenderWrite } from "@/lib/sessions";
 import { Messages } from "../messages";
-import { storeGreeting } from "../render-writes";
+import { storeGreeting } from "@/lib/render-writes";
 import { shownText } from "../shown";
 
 export const metadata: Metadata = { title: "Greeting" };

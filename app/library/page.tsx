@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { catalogueCounts } from "@/lib/db/catalogue";
 import { pageStorage, runRenderWrite } from "@/lib/sessions";
 import { Messages } from "../messages";
-import { countVisit } from "../render-writes";
+import { countVisit } from "@/lib/render-writes";
 import { Catalogue } from "./catalogue";
 import { Visits } from "./visits";
 

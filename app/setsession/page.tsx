@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { runRenderWrite } from "@/lib/sessions";
 import { Messages } from "../messages";
-import { setTutorialValues } from "../render-writes";
+import { setTutorialValues } from "@/lib/render-writes";
 
 export const metadata: Metadata = { title: "Set session" };
 

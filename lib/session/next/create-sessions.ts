@@ -11,35 +11,17 @@ import { processState } from "../process-state";
 import { localPath } from "../local-path";
 import { clientOf } from "./client";
 import { addMessage as addSessionMessage, type Message, type MessageLevel } from "../messages";
-import type { RenderWrite, RequiredData } from "../render-write";
+import type { RenderWrite } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
 import type { SessionSettings } from "../settings";
-import type { CookieCodec, SessionEngine, SessionHooks, SessionStore } from "../types";
+import type { CookieCodec, SessionHooks, SessionStore } from "../types";
 import { decodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
 import { handleProxy } from "./proxy-handler";
 import { CHECKED_COOKIE, MESSAGES_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";
+import type { SessionsConfig } from "./config";
 
-/** Everything the sessions of one app are built from: nothing is read from the environment here. */
-export interface SessionsConfig {
-  /** Where sessions are kept and what the cookie carries (serverSideEngine(store, secrets), cookieEngine(…)). */
-  engine: SessionEngine;
-  /** Cookie attributes, ages and limits (readSettings() parses them from Django's variable names). */
-  settings: SessionSettings;
-  /** Writes pages make while rendering (a visit counter), declared once: see RenderWrite. */
-  renderWrites?: readonly RenderWrite<unknown>[];
-  /** Pages that answer 404 until the session holds some keys: see RequiredData. */
-  requiredData?: readonly RequiredData[];
-  /** Lifecycle events (created, rotated, flushed, ended elsewhere, swept), e.g. for a security log. */
-  hooks?: SessionHooks;
-  /** Messages below this level are not recorded (Django's MESSAGE_LEVEL); default "info". */
-  messageLevel?: MessageLevel;
-  /**
-   * The client's address as this deployment can trust it (which proxy's
-   * X-Forwarded-For entry), for the device list: stored cut to its network.
-   */
-  clientAddress?: (requestHeaders: Headers) => string | undefined;
-}
+export type { SessionsConfig };
 
 /** Where the session's own route handlers are mounted (the app exports them there). */
 export const RENEW_PATH = "/session/renew";

@@ -7,7 +7,7 @@ import { takeMessages, type Message } from "../messages";
 import { MISSING_DATA_HEADER } from "../render-write";
 import { Session, type SessionOptions, type SessionTransport } from "../session";
 import { clientOf } from "./client";
-import type { SessionsConfig } from "./create-sessions";
+import type { SessionsConfig } from "./config";
 import { encodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
 import { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";

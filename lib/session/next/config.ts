@@ -1,0 +1,25 @@
+import type { MessageLevel } from "../messages";
+import type { RenderWrite, RequiredData } from "../render-write";
+import type { SessionSettings } from "../settings";
+import type { SessionEngine, SessionHooks } from "../types";
+
+/** Everything the sessions of one app are built from: nothing is read from the environment here. */
+export interface SessionsConfig {
+  /** Where sessions are kept and what the cookie carries (serverSideEngine(store, secrets), cookieEngine(…)). */
+  engine: SessionEngine;
+  /** Cookie attributes, ages and limits (readSettings() parses them from Django's variable names). */
+  settings: SessionSettings;
+  /** Writes pages make while rendering (a visit counter), declared once: see RenderWrite. */
+  renderWrites?: readonly RenderWrite<unknown>[];
+  /** Pages that answer 404 until the session holds some keys: see RequiredData. */
+  requiredData?: readonly RequiredData[];
+  /** Lifecycle events (created, rotated, flushed, ended elsewhere, swept), e.g. for a security log. */
+  hooks?: SessionHooks;
+  /** Messages below this level are not recorded (Django's MESSAGE_LEVEL); default "info". */
+  messageLevel?: MessageLevel;
+  /**
+   * The client's address as this deployment can trust it (which proxy's
+   * X-Forwarded-For entry), for the device list: stored cut to its network.
+   */
+  clientAddress?: (requestHeaders: Headers) => string | undefined;
+}
