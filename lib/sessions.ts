@@ -8,6 +8,7 @@ import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
 import {
   cookieEngine,
+  FileStore,
   LibsqlStore,
   parseSecrets,
   readSettings,
@@ -70,6 +71,7 @@ const ENGINES: Record<string, (secrets: SecretList, settings: SessionSettings) =
   cache: (secrets, settings) => serverSideEngine(new RedisStore(openRedis(redisTarget(process.env)).connection, bound(settings)), secrets),
   cached_db: (secrets, settings) =>
     serverSideEngine(new CachedDbStore(new LibsqlStore(libsqlConnection(db()), bound(settings)), openRedis(redisTarget(process.env)).connection), secrets),
+  file: (secrets, settings) => serverSideEngine(new FileStore(settings.filePath, bound(settings)), secrets),
 };
 
 /** SESSION_ANONYMOUS_MAX_SESSIONS, as the server-side stores take it. */

@@ -1,4 +1,4 @@
-import { cachedDbEngine, cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, type EngineFixture } from "./harness";
+import { cachedDbEngine, cookieEngine, fileEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, type EngineFixture } from "./harness";
 
 export interface EngineKind {
   name: string;
@@ -14,6 +14,7 @@ export const ENGINES: EngineKind[] = [
   { name: "db (through the client)", serverSide: true, create: () => libsqlEngine(SECRETS, inMemoryDatabase) },
   { name: "cookie", serverSide: false, create: () => cookieEngine() },
   { name: "memory", serverSide: true, create: () => memoryEngine() },
+  { name: "file", serverSide: true, create: () => fileEngine() },
   { name: "cache (Redis)", serverSide: true, create: () => redisEngine("standalone") },
   { name: "cache (Redis Cluster)", serverSide: true, create: () => redisEngine("cluster") },
   { name: "cached_db (Redis + libSQL)", serverSide: true, create: () => cachedDbEngine("standalone") },

@@ -9,7 +9,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { randomBytes } from "node:crypto";
 import { CachedDbStore, openRedis, RedisStore, type RedisTarget } from "../lib/session/redis";
 import { startRedis, startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
-import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
+import { Session, type SessionOptions, type SessionTransport, type SecretList, cookieEngine as cookieSessionEngine, readSettings, FileStore, LibsqlStore, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
 
@@ -117,6 +117,20 @@ export async function stopRedisServers(): Promise<void> {
   const { standalone, cluster } = redisServers;
   redisServers = {};
   await Promise.all([standalone?.then((s) => s.stop()), cluster?.then((c) => c.stop())]);
+}
+
+/** A fresh temp directory, removed when the test process exits. */
+export function tempDirectory(prefix = "sessions-test-"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Django's file engine on a fresh temp directory. */
+export async function fileEngine(secrets: SecretList = SECRETS): Promise<EngineFixture & { dir: string }> {
+  const dir = tempDirectory("sessions-file-");
+  const engine = serverSideEngine(new FileStore(dir), secrets);
+  return { name: "file", engine, store: () => engine.open().store, serverSide: true, dir };
 }
 
 export async function memoryEngine(secrets: SecretList = SECRETS): Promise<EngineFixture> {

@@ -1,6 +1,6 @@
 // The store contract (./store-contract.ts), run against every engine.
 import { after } from "node:test";
-import { cachedDbEngine, cookieEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
+import { cachedDbEngine, cookieEngine, fileEngine, inMemoryDatabase, libsqlEngine, memoryEngine, redisEngine, SECRETS, stopRedisServers, type EngineFixture } from "./harness";
 import { storeContract, type ContractFixture } from "./store-contract";
 
 function withClose(engine: EngineFixture): ContractFixture {
@@ -10,6 +10,7 @@ function withClose(engine: EngineFixture): ContractFixture {
 storeContract("libSQL (file)", async () => withClose(await libsqlEngine()));
 storeContract("libSQL (through the client)", async () => withClose(await libsqlEngine(SECRETS, inMemoryDatabase)));
 storeContract("memory", memoryEngine);
+storeContract("file", () => fileEngine());
 storeContract("cookie", cookieEngine);
 storeContract("Redis (standalone)", () => redisEngine("standalone"));
 storeContract("Redis (cluster of three masters)", () => redisEngine("cluster"));
