@@ -7,6 +7,7 @@ import { LocalConnection } from "../lib/db/local-connection";
 import {
   ClientBudget,
   clientBucket,
+  FileStore,
   LibsqlStore,
   serverSideEngine,
   Session,
@@ -19,7 +20,7 @@ import {
   type SessionTransport,
 } from "../lib/session";
 import { CachedDbStore, openRedis, RedisStore } from "../lib/session/redis";
-import { DEFAULT_OPTIONS, SECRETS, stopRedisServers, tempDatabase } from "./harness";
+import { DEFAULT_OPTIONS, SECRETS, stopRedisServers, tempDatabase, tempDirectory } from "./harness";
 import { startRedis, startRedisCluster } from "./redis-servers";
 import { randomBytes } from "node:crypto";
 import { signIn as signInUser } from "../lib/auth/sign-in";
@@ -56,6 +57,7 @@ after(async () => {
 
 const ENGINES: BoundedEngine[] = [
   { name: "db", create: async (max) => new LibsqlStore(libsqlConnection((await tempDatabase()).db), { maxAnonymousSessions: max }) },
+  { name: "file", create: async (max) => new FileStore(tempDirectory(), { maxAnonymousSessions: max }) },
   {
     name: "cache (Redis)",
     create: async (max) => {

@@ -3,6 +3,7 @@
 // while held, taken over once stale), and in front of it a queue per file
 // within the process, so this process's own requests wait their turn in
 // memory instead of polling the disk against each other.
+import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import { securityEvent } from "../log";
 
@@ -14,16 +15,17 @@ import { securityEvent } from "../log";
 export const STALE_LOCK_MS = 3000;
 
 /**
- * Waits with jitter (randomized, growing to 20 ms) for about 10 s in all:
- * enough to outlast a stale lock; a lock still held after that is counted
- * as an outage (ELOCKED), as SQLite's busy timeout is.
+ * How long a writer waits for a held lock, polling with jitter (growing to
+ * 20 ms): enough to outlast a stale lock; a lock still held after that is
+ * counted as an outage (ELOCKED), as SQLite's busy timeout is.
  */
-const WAITING = { retries: 500, factor: 1.3, minTimeout: 1, maxTimeout: 20, randomize: true };
+const WAIT_MS = 10_000;
+const MAX_POLL_MS = 20;
 
 const OPTIONS = {
   stale: STALE_LOCK_MS,
   realpath: false, // the session file need not exist yet
-  retries: WAITING,
+  retries: 0, // retried below on ELOCKED only: any other error (a read-only disk) fails at once
   // A lock taken over while held (this process stalled past STALE_LOCK_MS): logged; the write in progress finishes.
   onCompromised: (error: Error) => securityEvent("session file lock lost", { reason: error.message.slice(0, 80) }),
 };
@@ -53,7 +55,7 @@ export class FileLocks {
     if (this.queues.has(file)) return undefined;
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(file, { ...OPTIONS, retries: 0 });
+      release = await lockfile.lock(file, OPTIONS);
     } catch (error) {
       if ((error as { code?: unknown }).code === "ELOCKED") return undefined;
       throw error;
@@ -66,11 +68,23 @@ export class FileLocks {
   }
 
   private async locked<T>(file: string, work: () => Promise<T>): Promise<T> {
-    const release = await lockfile.lock(file, OPTIONS);
+    const release = await acquire(file);
     try {
       return await work();
     } finally {
       await release().catch(() => {}); // a lock compromised meanwhile is already gone
+    }
+  }
+}
+
+async function acquire(file: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + WAIT_MS;
+  for (let poll = 1; ; poll = Math.min(poll * 1.5, MAX_POLL_MS)) {
+    try {
+      return await lockfile.lock(file, OPTIONS);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ELOCKED" || Date.now() > deadline) throw error;
+      await sleep(poll * (0.5 + Math.random()));
     }
   }
 }

@@ -81,7 +81,7 @@ export class FileStore implements SessionStore {
     return { state: "live", data: record.data, createdAt: record.createdAt, refreshedAt: record.updatedAt, expiresAt: record.expiresAt };
   }
 
-  save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
+  async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
     const keyHash = hashOf(key);
     return this.writing(keyHash, async (old, now) => {
       if (old && old.endedAt !== null) return "interrupted";
