@@ -1,5 +1,5 @@
 // Shared by playwright.config.ts and the specs: where the throwaway servers live.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -27,10 +27,15 @@ export const SHARED_ADDRESS_BUDGET = {
   SESSION_ANONYMOUS_BYTES_PER_MINUTE: "10000000000",
 } as const;
 
+/** The `file` engine's server keeps its sessions here (it must exist at start). */
+const FILE_SESSIONS_DIR = path.join(DATA_DIR, "file-sessions");
+mkdirSync(FILE_SESSIONS_DIR, { recursive: true });
+
 const ALL_SERVERS = {
   db: { port: PORT_BASE, env: { SESSION_ENGINE: "db", ...SHARED_ADDRESS_BUDGET } },
   cookie: { port: PORT_BASE + 1, env: { SESSION_ENGINE: "cookie", ...SHARED_ADDRESS_BUDGET } },
   cache: { port: PORT_BASE + 2, env: { SESSION_ENGINE: "cache", REDIS_URL: REDIS_URL ?? "", ...SHARED_ADDRESS_BUDGET } },
+  file: { port: PORT_BASE + 3, env: { SESSION_ENGINE: "file", SESSION_FILE_PATH: FILE_SESSIONS_DIR, ...SHARED_ADDRESS_BUDGET } },
 } as const;
 
 export type EngineName = keyof typeof ALL_SERVERS;
