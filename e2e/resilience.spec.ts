@@ -3,7 +3,8 @@
 import { createClient } from "@libsql/client";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { COOKIE_NAME, DATA_DIR } from "./env";
+import { ENGINES } from "../lib/engines";
+import { COOKIE_NAME, DATA_DIR, engineEnv } from "./env";
 import { pageText } from "./html";
 import { expect, test } from "./fixtures";
 import { startRedis, type RedisProcess } from "../test/redis-servers";
@@ -38,12 +39,13 @@ test.afterAll(async () => {
   await redis.stop();
 });
 
-/** Where two servers share their sessions: one libSQL file (db), or one Redis (cache). */
-const SHARED = [
-  { name: "one database file", env: () => ({}) },
-  { name: "one Redis (cache engine)", env: () => ({ SESSION_ENGINE: "cache", REDIS_URL: redis.url }) },
-  { name: "one database file behind one Redis (cached_db engine)", env: () => ({ SESSION_ENGINE: "cached_db", REDIS_URL: redis.url }) },
-];
+/** Where two servers share their sessions, per server-side engine of the registry: one libSQL file, one Redis, one directory. */
+const SHARED = ENGINES.filter((engine) => engine.serverSide).map((engine) => ({
+  name: `${engine.name} (${engine.needs.join(" + ")})`,
+  env: () => engineEnv(engine.name, redis.url, sharedDirectory),
+}));
+/** The file engine's directory, shared by both servers of a test. */
+const sharedDirectory = mkdtempSync(path.join(DATA_DIR, "resilience-"));
 
 for (const shared of SHARED) {
   test(`two servers on ${shared.name}: concurrent increments and set/delete lose nothing`, async () => {

@@ -1,7 +1,7 @@
 // The engines SESSION_ENGINE can name, in one list used by the app (lib/sessions.ts), the unit and
 // contract suites (test/engines.ts), the bench and the e2e projects. A new engine is its store's
 // file and one entry here; where its data lives comes in through EngineResources.
-import { cookieEngine, LibsqlStore, serverSideEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "./session";
+import { cookieEngine, FileStore, LibsqlStore, serverSideEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "./session";
 import { CachedDbStore, RedisStore, type RedisConnection } from "./session/redis";
 
 /** A Redis connection and how this engine's keys sit on it. */
@@ -81,6 +81,12 @@ export const ENGINES: readonly EngineDefinition[] = [
       const record = new LibsqlStore(need(r, "libsql"), o);
       return serverSideEngine(new CachedDbStore(record, connection, { prefix, log, processWide }), o.secrets);
     },
+  },
+  {
+    name: "file",
+    serverSide: true,
+    needs: ["directory"],
+    build: (r, o) => serverSideEngine(new FileStore(need(r, "directory"), o), o.secrets),
   },
 ];
 

@@ -7,7 +7,7 @@ import { renderWrites, requiredData } from "./render-writes";
 import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
 import { ENGINE_NAMES, engineNamed, type EngineResources } from "./engines";
-import { parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, ImproperlyConfigured } from "./session";
+import { parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, type SessionSettings, ImproperlyConfigured } from "./session";
 import { createSessions } from "./session/next";
 import { openRedis, type RedisTarget } from "./session/redis";
 
@@ -52,11 +52,12 @@ export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
   return nodes.length > 0 ? { clusterNodes: nodes } : { url: env.REDIS_URL || "redis://127.0.0.1:6379" };
 }
 
-/** The app's resources, opened when the engine needs them: its database, a Redis from REDIS_URL or REDIS_CLUSTER_NODES. */
-function appResources(env: NodeJS.ProcessEnv): EngineResources {
+/** The app's resources, opened when the engine needs them: its database, a Redis from REDIS_URL or REDIS_CLUSTER_NODES, SESSION_FILE_PATH. */
+function appResources(env: NodeJS.ProcessEnv, settings: SessionSettings): EngineResources {
   return {
     libsql: () => libsqlConnection(db()),
     redis: () => ({ connection: openRedis(redisTarget(env)).connection }),
+    directory: () => settings.filePath,
   };
 }
 
@@ -72,7 +73,7 @@ function build() {
   const settings = readSettings(process.env, ENGINE_NAMES);
   const secrets = secretsFromEnv(process.env);
   const engineOptions = { secrets, cookieName: settings.cookieName, maxAnonymousSessions: settings.anonymousMaxSessions };
-  const engine = engineNamed(settings.engine).build(appResources(process.env), engineOptions);
+  const engine = engineNamed(settings.engine).build(appResources(process.env, settings), engineOptions);
   // The TCP peer, or the entry SESSION_TRUSTED_PROXIES says (lib/forwarded-for.ts): for the device list, the throttle and the budgets.
   const clientAddress = (requestHeaders: Headers) => clientAddressOf(requestHeaders, settings.trustedProxies);
   const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress });

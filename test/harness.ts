@@ -60,6 +60,8 @@ export interface EngineFixture {
   /** Whether data lives server-side, so rows can be looked at and revoked. */
   serverSide: boolean;
   db?: Database;
+  /** The directory the file engine keeps its sessions in. */
+  directory?: string;
   /** Empties a cache in front of the rows (cached_db), after a test changed rows behind the store. */
   forget?(): Promise<void>;
   /** The store's server expires entries by itself (Redis). */
@@ -81,10 +83,11 @@ export async function engineFixture(definition: EngineDefinition, topology: Topo
   const needs = new Set(definition.needs);
   const db = needs.has("libsql") ? (await (topology.libsql ?? tempDatabase)()).db : undefined;
   const redis = needs.has("redis") ? await testRedis(topology.redis ?? "standalone") : undefined;
+  const directory = needs.has("directory") ? tempDirectory("sessions-files-") : undefined;
   const resources: EngineResources = {
     libsql: db && (() => libsqlConnection(db)),
     redis: redis && (() => ({ connection: redis.opened.connection, prefix: redis.prefix })),
-    directory: needs.has("directory") ? () => tempDirectory("sessions-files-") : undefined,
+    directory: directory === undefined ? undefined : () => directory,
   };
   const engine = definition.build(resources, { secrets, cookieName: COOKIE_NAME, ...options });
   return {
@@ -93,6 +96,7 @@ export async function engineFixture(definition: EngineDefinition, topology: Topo
     store: () => engine.open().store,
     serverSide: definition.serverSide,
     db,
+    directory,
     // Only a key with a row can have an entry (a missing session is never cached).
     forget: db && redis && (() => forgetCached(db, redis.opened.connection, redis.prefix)),
     expiresByItself: Boolean(redis) && !db,
@@ -111,6 +115,7 @@ async function forgetCached(db: Database, connection: RedisConnection, prefix: s
 
 export const libsqlEngine = (secrets: SecretList = SECRETS, libsql = tempDatabase) => engineFixture(engineNamed("db"), { libsql }, secrets);
 export const cookieEngine = (secrets: SecretList = SECRETS) => engineFixture(engineNamed("cookie"), {}, secrets);
+export const fileEngine = (secrets: SecretList = SECRETS) => engineFixture(engineNamed("file"), {}, secrets);
 
 let redisServers: { standalone?: Promise<RedisProcess>; cluster?: Promise<RedisCluster> } = {};
 const redisConnections: { close(): Promise<void> }[] = [];

@@ -38,11 +38,18 @@ const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|R
 /** Network failures (Node and undici codes) and libSQL's remote-protocol ones. */
 const UNAVAILABLE_NETWORK = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_|HRANA_|SERVER_ERROR$|CLIENT_CLOSED$|REDIS_UNAVAILABLE$)/;
 
+/**
+ * The file engine's directory failing: read-only, gone (SESSION_FILE_PATH_MISSING, from the store:
+ * a missing session file is no fault), not a directory, out of file handles, I/O errors, a lock
+ * held past the wait (ELOCKED, as SQLITE_BUSY). Not ENOSPC: a full disk still reads (507, as SQLITE_FULL).
+ */
+const UNAVAILABLE_FILE = /^(EROFS|EACCES|EPERM|ENOTDIR|EMFILE|ENFILE|EIO|ESTALE|ELOCKED|SESSION_FILE_PATH_MISSING)$/;
+
 /** Whether an error (or one of its causes) says the storage cannot be reached or used. */
 export function isUnavailability(error: unknown): boolean {
   for (let depth = 0, current = error; depth < 5 && current instanceof Error; depth++, current = current.cause) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && (UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_NETWORK.test(code))) return true;
+    if (typeof code === "string" && (UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_NETWORK.test(code) || UNAVAILABLE_FILE.test(code))) return true;
     // libSQL's local driver reports a file it cannot open with no code, only this message.
     if (current.message.startsWith("ConnectionFailed(")) return true;
     // fetch's own wrapper of a failed connection, when the cause carries no code.

@@ -58,3 +58,4 @@ export { startExpirySweep, SWEEP_BATCH } from "./sweep";
 export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";
 export { CookieStore, cookieEngine } from "./stores/cookie";
 export { MemoryStore } from "./stores/memory";
+export { FileStore, type FileStoreOptions } from "./stores/file";

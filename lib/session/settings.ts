@@ -1,3 +1,6 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+
 /**
  * The session's settings under Django's names and defaults, parsed from an
  * environment the app passes in (the library reads none by itself). A bad
@@ -38,10 +41,24 @@ export interface SessionSettings {
    * n, it is the n-th entry from the right.
    */
   trustedProxies: number;
+  /** SESSION_FILE_PATH: the directory of the file engine's sessions (Django's default: the OS temp directory). */
+  filePath: string;
 }
 
 export class ImproperlyConfigured extends Error {
   override name = "ImproperlyConfigured";
+}
+
+/** The file engine's directory must exist and be writable at start, not fail the first request that writes. */
+function usableDirectory(name: string, dir: string): string {
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+    throw new ImproperlyConfigured(`${name} must be an existing, writable directory, got ${JSON.stringify(dir)} (${String(reason)})`);
+  }
+  return dir;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,7 +140,9 @@ export function readSettings(env: Env, engines: readonly string[] = ["db"]): Ses
     refreshInterval: wholeSeconds(env, "SESSION_REFRESH_INTERVAL", 60),
     sweepInterval: positiveInt(env, "SESSION_SWEEP_INTERVAL", 300),
     trustedProxies: wholeNumber(env, "SESSION_TRUSTED_PROXIES", 0, 10),
+    filePath: text(env, "SESSION_FILE_PATH", tmpdir()),
   };
+  if (settings.engine === "file") usableDirectory("SESSION_FILE_PATH", settings.filePath);
   // Never above SESSION_MAX_BYTES: a smaller SESSION_MAX_BYTES alone lowers both.
   settings.anonymousMaxBytes = Math.min(settings.anonymousMaxBytes, settings.maxBytes);
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(settings.cookieName)) {

@@ -1,0 +1,150 @@
+// Where the file engine keeps things, and how a file is read and replaced.
+// Every name is derived from the SHA-256 hash of a key (keys.ts), never the
+// key: the hash is base64url, so it holds no "/" and no "..", and a key that
+// looks like a path only ever reaches the filesystem as its hash.
+import { randomBytes } from "node:crypto";
+import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { securityEvent } from "../log";
+import type { JsonValue } from "../types";
+
+/** One session's file: its data and what the device list and the sweep need. No key in it. */
+export interface FileRecord {
+  data: Record<string, JsonValue>;
+  expiresAt: number;
+  /** A tombstone's end time: the key is dead until the file expires and is swept. */
+  endedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  userId: number | null;
+  userAgent: string | null;
+  network: string | null;
+  /** Its entry in the index of anonymous sessions (file-anonymous.ts), while it has one. */
+  anonymous?: string;
+}
+
+/** A temp file or lock older than this was left by a process that died: the sweep removes it. */
+export const LEFTOVER_MS = 60_000;
+
+/** Filesystem codes that say the disk is full: make room, then refuse the write (507), as SQLITE_FULL. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+/** The directory under SESSION_FILE_PATH was removed: an outage (availability.ts counts this code), not a missing session. */
+export class SessionDirectoryMissingError extends Error {
+  override name = "SessionDirectoryMissingError";
+  readonly code = "SESSION_FILE_PATH_MISSING";
+}
+
+export class FileLayout {
+  /** Bucket directories known to exist: created once, never removed (the sweep leaves them). */
+  private readonly buckets = new Set<string>();
+
+  constructor(readonly root: string) {}
+
+  /** Two characters of the hash: up to 4,096 buckets, about 25 files each at 100,000 sessions. */
+  bucketOf(keyHash: string): string {
+    return path.join(this.root, keyHash.slice(0, 2));
+  }
+
+  sessionFile(keyHash: string): string {
+    return path.join(this.bucketOf(keyHash), keyHash);
+  }
+
+  userDir(userId: number): string {
+    return path.join(this.root, "users", String(userId));
+  }
+
+  get anonymousDir(): string {
+    return path.join(this.root, "anonymous");
+  }
+
+  /** Creates a directory under the root, never the root itself: a removed SESSION_FILE_PATH is an outage, not recreated. */
+  async ensureDir(dir: string): Promise<void> {
+    if (this.buckets.has(dir)) return;
+    try {
+      await mkdir(dir, { recursive: false });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "ENOENT" && path.dirname(dir) !== this.root) return this.ensureNested(dir);
+      if (code !== "EEXIST") throw await this.fault(error);
+    }
+    this.buckets.add(dir);
+  }
+
+  private async ensureNested(dir: string): Promise<void> {
+    await this.ensureDir(path.dirname(dir));
+    await this.ensureDir(dir);
+  }
+
+  /** An ENOENT that is the root's own absence becomes SessionDirectoryMissingError; anything else stays as it was. */
+  async fault(error: unknown): Promise<unknown> {
+    if ((error as { code?: unknown } | null)?.code !== "ENOENT") return error;
+    try {
+      await access(this.root);
+      return error;
+    } catch {
+      this.buckets.clear();
+      return new SessionDirectoryMissingError(`SESSION_FILE_PATH ${this.root} is missing`, { cause: error });
+    }
+  }
+
+  /** The file's record, or undefined when there is none (or it is damaged: logged, and treated as missing). */
+  async read(file: string): Promise<FileRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      const faulted = await this.fault(error);
+      if ((faulted as { code?: unknown }).code === "ENOENT") return undefined;
+      throw faulted;
+    }
+    try {
+      const record = JSON.parse(text) as FileRecord;
+      if (typeof record !== "object" || record === null || typeof record.data !== "object" || typeof record.expiresAt !== "number") throw new Error("not a record");
+      return record;
+    } catch {
+      securityEvent("corrupt session file", { keyHash: path.basename(file).slice(0, 8) });
+      return undefined;
+    }
+  }
+
+  /**
+   * Replaces a file whole: written beside it under a temp name, then renamed
+   * over it, so a reader sees the old file or the new one, never a part. No
+   * fsync (docs: README's file row): a process crash cannot tear the file.
+   */
+  async replace(file: string, text: string): Promise<void> {
+    await this.ensureDir(path.dirname(file));
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFile(temp, text, { flag: "wx", mode: 0o600 });
+      await rename(temp, file);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw await this.fault(error);
+    }
+  }
+
+  /** Removes a file; one already gone is fine. */
+  async remove(file: string): Promise<void> {
+    try {
+      await unlink(file);
+    } catch (error) {
+      const faulted = await this.fault(error);
+      if ((faulted as { code?: unknown }).code !== "ENOENT") throw faulted;
+    }
+  }
+
+  /** An empty marker file (an index entry). */
+  async mark(file: string): Promise<void> {
+    await this.ensureDir(path.dirname(file));
+    try {
+      await writeFile(file, "", { mode: 0o600 });
+    } catch (error) {
+      throw await this.fault(error);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// The file engine's sweep (clearsessions, the background sweep): walks the
+// bucket directories, from where the last call stopped, deleting expired
+// session files (tombstones included) and what dead processes left behind:
+// temp files of writes that never renamed, and locks never released.
+import { readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { LEFTOVER_MS } from "./file-layout";
+import type { FileStore } from "./file";
+
+/** A session file's name: a key's hash (base64url SHA-256). */
+export const HASH_NAME = /^[A-Za-z0-9_-]{43}$/;
+const BUCKET_NAME = /^[A-Za-z0-9_-]{2}$/;
+
+/** Where each store's last sweep stopped (bucket name), so a bounded sweep covers every bucket in turn. */
+const cursors = new WeakMap<FileStore, string>();
+
+async function listing(store: FileStore, dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    const faulted = await store.layout.fault(error);
+    if ((faulted as { code?: unknown }).code === "ENOENT") return [];
+    throw faulted;
+  }
+}
+
+/** Deletes up to `limit` expired sessions; returns how many. */
+export async function clearExpiredFiles(store: FileStore, limit: number): Promise<number> {
+  const buckets = (await listing(store, store.layout.root)).filter((name) => BUCKET_NAME.test(name)).sort();
+  const from = cursors.get(store);
+  const start = Math.max(0, from === undefined ? 0 : buckets.findIndex((name) => name >= from));
+  let deleted = 0;
+  for (let i = 0; i < buckets.length && deleted < limit; i++) {
+    const bucket = buckets[(start + i) % buckets.length];
+    deleted += await sweepBucket(store, path.join(store.layout.root, bucket), limit - deleted);
+    cursors.set(store, bucket);
+  }
+  return deleted;
+}
+
+async function sweepBucket(store: FileStore, dir: string, limit: number): Promise<number> {
+  let deleted = 0;
+  for (const name of await listing(store, dir)) {
+    if (deleted >= limit) break;
+    if (HASH_NAME.test(name)) deleted += (await removeIfExpired(store, name)) ? 1 : 0;
+    else if (name.endsWith(".tmp") || name.endsWith(".lock")) await removeLeftover(path.join(dir, name));
+  }
+  return deleted;
+}
+
+/** Checked without the lock first (most files are live), then again under it. */
+async function removeIfExpired(store: FileStore, keyHash: string): Promise<boolean> {
+  const file = store.layout.sessionFile(keyHash);
+  const glance = await store.layout.read(file);
+  if (glance && glance.expiresAt > Date.now()) return false;
+  const removed = await store.locks.tryRun(file, async () => {
+    const record = await store.layout.read(file);
+    if (record && record.expiresAt > Date.now()) return false;
+    if (record) await store.removeSession(keyHash, record);
+    else await store.layout.remove(file); // damaged: it loads as missing already
+    return true;
+  });
+  return removed ?? false;
+}
+
+/** A temp file or lock directory untouched for a minute: its process died (a held lock is refreshed every second or so). */
+async function removeLeftover(file: string): Promise<void> {
+  try {
+    if (Date.now() - (await stat(file)).mtimeMs > LEFTOVER_MS) await rm(file, { recursive: true, force: true });
+  } catch {
+    // gone meanwhile
+  }
+}
