@@ -5,16 +5,16 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { LEFTOVER_MS } from "./file-layout";
-import type { FileStore } from "./file";
+import type { FileStoreInternals } from "./file-internals";
 
 /** A session file's name: a key's hash (base64url SHA-256). */
 export const HASH_NAME = /^[A-Za-z0-9_-]{43}$/;
 const BUCKET_NAME = /^[A-Za-z0-9_-]{2}$/;
 
 /** Where each store's last sweep stopped (bucket name), so a bounded sweep covers every bucket in turn. */
-const cursors = new WeakMap<FileStore, string>();
+const cursors = new WeakMap<FileStoreInternals, string>();
 
-async function listing(store: FileStore, dir: string): Promise<string[]> {
+async function listing(store: FileStoreInternals, dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
@@ -25,7 +25,7 @@ async function listing(store: FileStore, dir: string): Promise<string[]> {
 }
 
 /** Deletes up to `limit` expired sessions; returns how many. */
-export async function clearExpiredFiles(store: FileStore, limit: number): Promise<number> {
+export async function clearExpiredFiles(store: FileStoreInternals, limit: number): Promise<number> {
   const buckets = (await listing(store, store.layout.root)).filter((name) => BUCKET_NAME.test(name)).sort();
   const from = cursors.get(store);
   const start = Math.max(0, from === undefined ? 0 : buckets.findIndex((name) => name >= from));
@@ -38,7 +38,7 @@ export async function clearExpiredFiles(store: FileStore, limit: number): Promis
   return deleted;
 }
 
-async function sweepBucket(store: FileStore, dir: string, limit: number): Promise<number> {
+async function sweepBucket(store: FileStoreInternals, dir: string, limit: number): Promise<number> {
   let deleted = 0;
   for (const name of await listing(store, dir)) {
     if (deleted >= limit) break;
@@ -49,7 +49,7 @@ async function sweepBucket(store: FileStore, dir: string, limit: number): Promis
 }
 
 /** Checked without the lock first (most files are live), then again under it. */
-async function removeIfExpired(store: FileStore, keyHash: string): Promise<boolean> {
+async function removeIfExpired(store: FileStoreInternals, keyHash: string): Promise<boolean> {
   const file = store.layout.sessionFile(keyHash);
   const glance = await store.layout.read(file);
   if (glance && glance.expiresAt > Date.now()) return false;

@@ -8,14 +8,14 @@ import { readdir } from "node:fs/promises";
 import { hashKey } from "../keys";
 import type { UserSessionInfo, UserSessions } from "../types";
 import type { FileRecord } from "./file-layout";
-import type { FileStore } from "./file";
+import type { FileStoreInternals } from "./file-internals";
 import { HASH_NAME } from "./file-sweep";
 
 const isLiveOf = (record: FileRecord | undefined, userId: number, now: number): record is FileRecord =>
   !!record && record.endedAt === null && record.expiresAt > now && record.userId === userId;
 
 /** The hashes in a user's directory. */
-async function entriesOf(store: FileStore, userId: number): Promise<string[]> {
+async function entriesOf(store: FileStoreInternals, userId: number): Promise<string[]> {
   try {
     return (await readdir(store.layout.userDir(userId))).filter((name) => HASH_NAME.test(name));
   } catch (error) {
@@ -26,7 +26,7 @@ async function entriesOf(store: FileStore, userId: number): Promise<string[]> {
 }
 
 /** The user's live sessions with their records; stale entries dropped. */
-async function liveOf(store: FileStore, userId: number): Promise<{ keyHash: string; record: FileRecord }[]> {
+async function liveOf(store: FileStoreInternals, userId: number): Promise<{ keyHash: string; record: FileRecord }[]> {
   const now = Date.now();
   const read = await Promise.all(
     (await entriesOf(store, userId)).map(async (keyHash) => ({ keyHash, record: await store.layout.read(store.layout.sessionFile(keyHash)) })),
@@ -37,18 +37,18 @@ async function liveOf(store: FileStore, userId: number): Promise<{ keyHash: stri
   return live;
 }
 
-async function dropIfStale(store: FileStore, userId: number, keyHash: string): Promise<void> {
+async function dropIfStale(store: FileStoreInternals, userId: number, keyHash: string): Promise<void> {
   await store.writing(keyHash, async (record) => {
     if (record?.userId !== userId) await store.layout.remove(store.userEntry(userId, keyHash));
   });
 }
 
 /** Ends `keyHash`'s session if it is still a live one of `userId`; returns whether it did. */
-async function endIfUsers(store: FileStore, userId: number, keyHash: string): Promise<boolean> {
+async function endIfUsers(store: FileStoreInternals, userId: number, keyHash: string): Promise<boolean> {
   return store.writing(keyHash, async (record, now) => isLiveOf(record, userId, now) && store.endRecord(keyHash, record, now));
 }
 
-export function fileUserSessions(store: FileStore): UserSessions {
+export function fileUserSessions(store: FileStoreInternals): UserSessions {
   return {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;

@@ -14,6 +14,7 @@ import { FileLayout, isDiskFull, type FileRecord } from "./file-layout";
 import { FileLocks } from "./file-lock";
 import { clearExpiredFiles } from "./file-sweep";
 import { fileUserSessions } from "./file-users";
+import type { FileStoreInternals } from "./file-internals";
 import { withRoom } from "./make-room";
 
 type Data = Record<string, JsonValue>;
@@ -47,7 +48,7 @@ export interface FileStoreOptions {
   maxAnonymousSessions?: number;
 }
 
-export class FileStore implements SessionStore {
+export class FileStore implements SessionStore, FileStoreInternals {
   readonly layout: FileLayout;
   readonly locks = new FileLocks();
   readonly anonymous: AnonymousIndex;
