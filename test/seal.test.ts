@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { sealData, unsealData } from "iron-session";
 import { keyFromCookie, sealKey, newSessionKey, type SecretList } from "../lib/session";
+import { seal, sealedLength, unseal } from "../lib/session/seal";
 
 const OLD = "old-secret-0123456789-0123456789-0123";
 const NEW = "new-secret-0123456789-0123456789-0123";
@@ -63,6 +65,33 @@ describe("a seal counts byte for byte", () => {
     for (let cut = 1; cut < sealed.length; cut++) {
       assert.equal(await keyFromCookie(sealed.slice(0, -cut), [OLD]), null, `${cut} cut from the end`);
       assert.equal(await keyFromCookie(sealed.slice(cut), [OLD]), null, `${cut} cut from the start`);
+    }
+  });
+});
+
+describe("iron-session's format, sealed with node:crypto", () => {
+  const SECRET = "interop-secret-0123456789-0123456789";
+  const PAYLOAD = { k: newSessionKey(), d: { num_visits: 3, name: "Zoë ✓" }, t: 1_700_000_000_000 };
+
+  it("iron-session opens our seals, and we open iron-session's", async () => {
+    const ours = await seal(PAYLOAD, [SECRET]);
+    const id = ours.split("*")[1];
+    assert.deepEqual(await unsealData(ours, { password: { [id]: SECRET }, ttl: 0 }), PAYLOAD);
+    const theirs = await sealData(PAYLOAD, { password: { [id]: SECRET }, ttl: 0 });
+    assert.match(theirs, /^Fe26\.2\*\d+\*[0-9a-f]{64}\*/);
+    assert.deepEqual(await unseal(theirs, [SECRET]), PAYLOAD);
+  });
+
+  it("a seal of the wrong secret under our id does not open", async () => {
+    const id = (await seal(PAYLOAD, [SECRET])).split("*")[1];
+    const forged = await sealData(PAYLOAD, { password: { [id]: "another-secret-0123456789-0123456789" }, ttl: 0 });
+    assert.equal(await unseal(forged, [SECRET]), null);
+  });
+
+  it("sealedLength is the length of the seal, for any size of payload", async () => {
+    for (let n = 0; n < 200; n++) {
+      const data = { k: "x".repeat(43), d: { v: "é".repeat(n % 7) + "a".repeat(n) }, t: Date.now() };
+      assert.equal(sealedLength(data, [SECRET]), (await seal(data, [SECRET])).length, `payload ${n}`);
     }
   });
 });
