@@ -83,8 +83,16 @@ describe("layers", () => {
   });
 
   it("the app, scripts and tests reach the library through its entry points (lib/session, lib/session/next, lib/session/redis) or the composition root", () => {
-    const deep = (spec: string) => /^lib\/session\/(?!(next|redis)$)/.test(spec);
+    const deep = (spec: string) => /^lib\/session\/(?!(next|redis|testing)$)/.test(spec);
     const outside = ["app", "lib/auth", "scripts", "test", "e2e"].flatMap((dir) => offenders(dir, deep));
     assert.deepEqual(outside, []);
+  });
+
+  it("only tests, scripts and the bench import the testing entry point", () => {
+    const testing = (spec: string) => spec === "lib/session/testing";
+    const app = ["app", "lib/auth", "lib/db"].flatMap((dir) => offenders(dir, testing));
+    const root = sourceFiles(path.join(ROOT, "lib")).filter((file) => path.dirname(file) === path.join(ROOT, "lib"));
+    const rootOffenders = root.flatMap((file) => importsOf(file).filter(testing).map((spec) => `${path.relative(ROOT, file)} imports ${spec}`));
+    assert.deepEqual([...app, ...rootOffenders, ...offenders("lib/session", testing)], []);
   });
 });

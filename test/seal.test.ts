@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { keyFromCookie, sealKey, newSessionKey, type SecretList } from "../lib/session";
+import { sealData, unsealData } from "iron-session";
+import { CookieStore, keyFromCookie, sealKey, newSessionKey, type SecretList } from "../lib/session";
+import { seal, sealedLength } from "../lib/session/testing";
 
 const OLD = "old-secret-0123456789-0123456789-0123";
 const NEW = "new-secret-0123456789-0123456789-0123";
@@ -63,6 +65,52 @@ describe("a seal counts byte for byte", () => {
     for (let cut = 1; cut < sealed.length; cut++) {
       assert.equal(await keyFromCookie(sealed.slice(0, -cut), [OLD]), null, `${cut} cut from the end`);
       assert.equal(await keyFromCookie(sealed.slice(cut), [OLD]), null, `${cut} cut from the start`);
+    }
+  });
+});
+
+describe("seals: iron-session's, and their length without sealing", () => {
+  const SECRET = "interop-secret-0123456789-0123456789";
+  const idOf = (sealed: string) => sealed.split("*")[1];
+
+  it("iron-session opens our seals, and we open iron-session's", async () => {
+    const key = newSessionKey();
+    const ours = await sealKey(key, [SECRET]);
+    const opened = await unsealData<{ k: string; t: number }>(ours, { password: { [idOf(ours)]: SECRET }, ttl: 0 });
+    assert.equal(opened.k, key);
+    assert.equal(typeof opened.t, "number");
+    const theirs = await sealData({ k: key, t: Date.now() }, { password: { [idOf(ours)]: SECRET }, ttl: 0 });
+    assert.notEqual(theirs, ours);
+    assert.equal(await keyFromCookie(theirs, [SECRET]), key);
+  });
+
+  it("a seal made with another secret under our id does not open", async (t) => {
+    t.mock.method(console, "warn", () => {});
+    const key = newSessionKey();
+    const id = idOf(await sealKey(key, [SECRET]));
+    const forged = await sealData({ k: key, t: Date.now() }, { password: { [id]: "another-secret-0123456789-0123456789" }, ttl: 0 });
+    assert.equal(await keyFromCookie(forged, [SECRET]), null);
+  });
+
+  it("sealedLength is the length of the seal iron-session makes, for every payload size and character width", async () => {
+    for (let n = 0; n < 600; n += 7) {
+      for (const ch of ["a", "\u00e9", "\u20ac", "\u{1F600}"]) {
+        const data = { k: ch.repeat(n), t: 1_700_000_000_000 + n };
+        assert.equal(sealedLength(data, [SECRET]), (await seal(data, [SECRET])).length, `${n} × ${JSON.stringify(ch)}`);
+      }
+    }
+  });
+
+  it("the cookie engine's size check accepts exactly what fits in the cookie it then writes", async () => {
+    const store = new CookieStore([SECRET], "sessionid");
+    const ctx = { expiresAt: Date.now() + 60_000, maxBytes: 65_536 };
+    for (let n = 2_700; n < 3_000; n += 1) {
+      const data = { v: "a".repeat(n) };
+      const accepted = await store.assertFits(data).then(() => true, () => false);
+      const key = newSessionKey();
+      const saved = await store.save(key, { set: data, removed: [], replaceAll: true }, ctx).then(() => true, () => false);
+      assert.equal(accepted, saved, `a value of ${n} characters`);
+      if (saved) assert.ok("sessionid=".length + (await store.cookie.write(key)).length <= 4096);
     }
   });
 });

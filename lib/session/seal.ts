@@ -7,14 +7,37 @@ import type { SecretList } from "./secret";
  * secret itself, so the id of an old secret stays the same however the list
  * is reordered during a rotation.
  */
-function secretId(secret: string): number {
-  return createHash("sha256").update(secret).digest().readUInt32BE(0);
+function secretId(secret: string): string {
+  let id = secretIds.get(secret);
+  if (id === undefined) secretIds.set(secret, (id = String(createHash("sha256").update(secret).digest().readUInt32BE(0))));
+  return id;
+}
+const secretIds = new Map<string, string>();
+
+/**
+ * Seals with the first secret, without an expiry (the session enforces its own).
+ * What it sealed counts as opened: the page that renders after the proxy wrote a
+ * cookie presents that very string, and it is as trustworthy as one verified.
+ */
+export async function seal(data: object, secrets: SecretList): Promise<string> {
+  const json = JSON.stringify(data);
+  const sealed = await sealData(data, { password: { [secretId(secrets[0])]: secrets[0] }, ttl: NO_TTL });
+  remember(openedWith(secrets), sealed, JSON.parse(json) as Record<string, unknown>);
+  return sealed;
 }
 
 const NO_TTL = 0; // expiry is enforced by the session, not by the seal
 
-export function seal(data: object, secrets: SecretList): Promise<string> {
-  return sealData(data, { password: { [secretId(secrets[0])]: secrets[0] }, ttl: NO_TTL });
+/**
+ * How long seal(data, secrets) is, without sealing: for a size check before a
+ * change is accepted. iron's form, `Fe26.2*id*salt*iv*ciphertext**salt*mac~2`:
+ * two 64-hex-digit salts, a 16-byte IV, AES-256-CBC's padded ciphertext and a
+ * 32-byte MAC, in unpadded base64url (test/seal.test.ts compares it with real seals).
+ */
+export function sealedLength(data: object, secrets: SecretList): number {
+  const ciphertextBytes = (Math.floor(Buffer.byteLength(JSON.stringify(data)) / 16) + 1) * 16;
+  const base64url = (bytes: number) => Math.ceil((bytes * 4) / 3);
+  return "Fe26.2".length + secretId(secrets[0]).length + 64 + base64url(16) + base64url(ciphertextBytes) + 64 + base64url(32) + "~2".length + 7;
 }
 
 export type UnsealFailure = "invalid" | "unknown-password" | "not canonical";
@@ -61,38 +84,38 @@ export async function unseal(
   const hit = cache.get(sealed);
   if (hit) return { ...hit };
   const data = await unsealUncached(sealed, secrets, onFailure);
-  if (data) {
-    if (cache.size >= OPENED_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(sealed, data);
-  }
+  if (data) remember(cache, sealed, data);
   return data && { ...data };
 }
 
-async function unsealUncached(
-  sealed: string,
-  secrets: SecretList,
-  onFailure?: (reason: UnsealFailure) => void,
-): Promise<Record<string, unknown> | null> {
+function remember(cache: Map<string, Record<string, unknown>>, sealed: string, data: Record<string, unknown>): void {
+  if (cache.size >= OPENED_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(sealed, data);
+}
+
+async function unsealUncached(sealed: string, secrets: SecretList, onFailure?: (reason: UnsealFailure) => void): Promise<Record<string, unknown> | null> {
   const id = canonicalSealId(sealed);
   if (id === null) {
     onFailure?.("not canonical");
     return null;
   }
-  const passwords = Object.fromEntries(secrets.map((secret) => [secretId(secret), secret]));
-  if (!Object.hasOwn(passwords, id)) {
+  const password = secrets.find((secret) => secretId(secret) === id);
+  if (password === undefined) {
     onFailure?.("unknown-password"); // sealed with a secret this process does not have (rotated out, or another app's)
     return null;
   }
-  let data: Record<string, unknown>;
+  const data = await unsealedObject(sealed, id, password);
+  if (!data) onFailure?.("invalid"); // a bad MAC, above all
+  return data;
+}
+
+/** The non-empty object iron-session opens, else null: it answers {} for a seal it refuses (a bad MAC, above all), and throws for a few malformed ones. */
+async function unsealedObject(sealed: string, id: string, password: string): Promise<Record<string, unknown> | null> {
+  let data: unknown;
   try {
-    // iron-session answers {} for a seal it refuses (a bad MAC, above all), and throws for a few malformed ones.
-    data = await unsealData<Record<string, unknown>>(sealed, { password: passwords, ttl: NO_TTL });
+    data = await unsealData<Record<string, unknown>>(sealed, { password: { [id]: password }, ttl: NO_TTL });
   } catch {
-    data = {};
-  }
-  if (typeof data !== "object" || data === null || Object.keys(data).length === 0) {
-    onFailure?.("invalid");
     return null;
   }
-  return data;
+  return typeof data === "object" && data !== null && !Array.isArray(data) && Object.keys(data).length > 0 ? (data as Record<string, unknown>) : null;
 }

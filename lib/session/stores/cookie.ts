@@ -1,7 +1,7 @@
 import { SessionTooLargeError } from "../errors";
 import { isWellFormedKey } from "../keys";
 import { securityEvent } from "../log";
-import { seal, unseal } from "../seal";
+import { seal, sealedLength, unseal } from "../seal";
 import type { SecretList } from "../secret";
 import { assertIncrementResult, ownCopy, putOwn } from "../validate";
 import type { CookieCodec, CookieContents, CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext, WriteResult } from "../types";
@@ -91,17 +91,22 @@ export class CookieStore implements SessionStore {
   private async sealed(key: string, data: Data, expiresAt: number, createdAt?: number): Promise<{ payload: Payload; sealed: string }> {
     const now = Date.now();
     const payload: Payload = { k: key, d: data, e: expiresAt, c: createdAt ?? this.payloads.get(key)?.payload.c ?? now, t: now };
-    const sealed = await seal(payload, this.secrets);
-    const bytes = this.cookieName.length + 1 + sealed.length;
+    this.assertTravels(payload);
+    return { payload, sealed: await seal(payload, this.secrets) };
+  }
+
+  /** Refuses a payload whose cookie the browser would not keep. */
+  private assertTravels(payload: Payload): void {
+    const bytes = this.cookieName.length + 1 + sealedLength(payload, this.secrets);
     if (bytes > COOKIE_LIMIT_BYTES) {
       throw new SessionTooLargeError(bytes, COOKIE_LIMIT_BYTES, "the cookie engine's sealed cookie (browsers keep about 4 KB)");
     }
-    return { payload, sealed };
   }
 
   /** Called before a change is accepted, so a payload that cannot travel is refused up front. */
   async assertFits(data: Data): Promise<void> {
-    await this.sealed("x".repeat(43), data, Date.now());
+    const now = Date.now();
+    this.assertTravels({ k: "x".repeat(43), d: data, e: now, c: now, t: now });
   }
 
   async load(key: string): Promise<LoadResult> {
