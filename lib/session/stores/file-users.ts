@@ -6,10 +6,11 @@
 // session's lock (never while a write could be adding it back).
 import { readdir } from "node:fs/promises";
 import { hashKey } from "../keys";
-import type { UserSessionInfo, UserSessions } from "../types";
+import type { UserSessions } from "../types";
 import type { FileRecord } from "./file-layout";
 import type { FileStoreInternals } from "./file-internals";
 import { HASH_NAME } from "./file-sweep";
+import { newestFirst, sessionInfo } from "./session-info";
 
 const isLiveOf = (record: FileRecord | undefined, userId: number, now: number): record is FileRecord =>
   !!record && record.endedAt === null && record.expiresAt > now && record.userId === userId;
@@ -53,17 +54,8 @@ export function fileUserSessions(store: FileStoreInternals): UserSessions {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;
       return (await liveOf(store, userId))
-        .sort((a, b) => b.record.updatedAt - a.record.updatedAt)
-        .map(
-          ({ keyHash, record }): UserSessionInfo => ({
-            id: keyHash.slice(0, 12),
-            createdAt: new Date(record.createdAt),
-            lastSeenAt: new Date(record.updatedAt),
-            userAgent: record.userAgent,
-            network: record.network,
-            current: keyHash === current,
-          }),
-        );
+        .sort((a, b) => newestFirst(a.record, b.record))
+        .map(({ keyHash, record }) => sessionInfo(keyHash, record, current));
     },
     endOthers: async (userId, keepKey) => {
       // A rotation writes its new key before it ends the old one (file.ts cycle): one under way

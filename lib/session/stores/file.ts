@@ -5,7 +5,7 @@
 // tombstone file until it expires. A per-user directory of hashes lists a
 // user's sessions (file-users.ts); an index of anonymous ones keeps
 // SESSION_ANONYMOUS_MAX_SESSIONS (file-anonymous.ts).
-import { SessionTooLargeError, SessionValueError } from "../errors";
+import { SessionValueError } from "../errors";
 import { hashKey, isWellFormedKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
@@ -16,24 +16,12 @@ import { clearExpiredFiles } from "./file-sweep";
 import { fileUserSessions } from "./file-users";
 import type { FileStoreInternals } from "./file-internals";
 import { withRoom } from "./make-room";
+import { assertWithinLimit, userIdOf } from "./data-limits";
 
 type Data = Record<string, JsonValue>;
 
-const USER_ID_KEY = "_auth_user_id";
 /** Sessions evicted to make room when the disk is full. */
 const FULL_EVICTION_BATCH = 16;
-
-function userIdOf(data: Data): number | null {
-  const value = data[USER_ID_KEY];
-  return typeof value === "number" && Number.isInteger(value) ? value : null;
-}
-
-function assertWithinLimit(data: Data, ctx: WriteContext): void {
-  const bytes = Buffer.byteLength(JSON.stringify(data));
-  const anonymous = Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes);
-  const limit = userIdOf(data) === null ? anonymous : ctx.maxBytes;
-  if (bytes > limit) throw new SessionTooLargeError(bytes, limit, limit < ctx.maxBytes ? "SESSION_ANONYMOUS_MAX_BYTES" : "SESSION_MAX_BYTES");
-}
 
 /** A cookie's key is checked before it is read; a store called with anything else refuses it, never turns it into a path. */
 function hashOf(key: string): string {

@@ -3,15 +3,15 @@
 // restart. It keeps the libSQL store's semantics (per-key merge, atomic
 // increment, tombstones, expiry, per-user listing) over a Map keyed by the
 // SHA-256 hash of the key, never the key itself.
-import { SessionTooLargeError } from "../errors";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import { assertWithinLimit, userIdOf } from "./data-limits";
+import { newestFirst, sessionInfo } from "./session-info";
 
 type Data = Record<string, JsonValue>;
 
 /** The reserved key whose integer value names the user (per-user listing), as in the libSQL store. */
-const USER_ID_KEY = "_auth_user_id";
 
 interface Entry {
   /** JSON text, as the database keeps it: what a caller gets back is never the store's own object. */
@@ -23,19 +23,6 @@ interface Entry {
   userId: number | null;
   userAgent: string | null;
   network: string | null;
-}
-
-function userIdOf(data: Data): number | null {
-  const value = data[USER_ID_KEY];
-  return typeof value === "number" && Number.isInteger(value) ? value : null;
-}
-
-/** Refuses data past its limit (SESSION_ANONYMOUS_MAX_BYTES without a signed-in user), as the other stores do in their one statement. */
-function assertWithinLimit(data: Data, ctx: WriteContext): void {
-  const bytes = Buffer.byteLength(JSON.stringify(data));
-  const anonymous = Math.min(ctx.anonymousMaxBytes ?? ctx.maxBytes, ctx.maxBytes);
-  const limit = userIdOf(data) === null ? anonymous : ctx.maxBytes;
-  if (bytes > limit) throw new SessionTooLargeError(bytes, limit, limit < ctx.maxBytes ? "SESSION_ANONYMOUS_MAX_BYTES" : "SESSION_MAX_BYTES");
 }
 
 /** JSON.parse defines `__proto__` as an ordinary own key, never a prototype. */
@@ -164,17 +151,8 @@ export class MemoryStore implements SessionStore {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;
       return this.liveSessionsOf(userId)
-        .sort(([, a], [, b]) => b.updatedAt - a.updatedAt)
-        .map(
-          ([keyHash, e]): UserSessionInfo => ({
-            id: keyHash.slice(0, 12),
-            createdAt: new Date(e.createdAt),
-            lastSeenAt: new Date(e.updatedAt),
-            userAgent: e.userAgent,
-            network: e.network,
-            current: keyHash === current,
-          }),
-        );
+        .sort(([, a], [, b]) => newestFirst(a, b))
+        .map(([keyHash, e]) => sessionInfo(keyHash, e, current));
     },
     endOthers: async (userId, keepKey) => {
       const keep = hashKey(keepKey);
