@@ -161,6 +161,22 @@ describe("file engine: faults", () => {
     assert.equal(await store.increment(key, "n", 1, ctx()), 1, "back: writes work again");
   });
 
+  it("subdirectories removed while running (root kept: a temp cleaner, an operator emptying it) are made again: writes work at once", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir, { maxAnonymousSessions: 1000 });
+    const anonymous = newSessionKey();
+    const member = newSessionKey();
+    await store.save(anonymous, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    await store.save(member, { set: { _auth_user_id: 7 }, removed: [], replaceAll: false }, ctx());
+    for (const name of readdirSync(dir)) rmSync(path.join(dir, name), { recursive: true });
+    assert.equal((await store.load(anonymous)).state, "missing", "its file went with its bucket");
+    assert.equal(await store.increment(anonymous, "n", 1, ctx()), 1, "the same bucket again");
+    await store.save(newSessionKey(), { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    await store.save(member, { set: { _auth_user_id: 7, b: 2 }, removed: [], replaceAll: false }, ctx());
+    assert.equal((await store.users.list(7, member)).length, 1, "the user's index was made again");
+    assert.equal(readdirSync(store.layout.anonymousDir).length, 2, "the anonymous index was made again");
+  });
+
   it("a read-only directory is an outage (503), not a 500 and not a missing session", async (t) => {
     const dir = tempDirectory();
     const inner = new FileStore(dir);

@@ -74,6 +74,32 @@ export class FileLayout {
     this.buckets.add(dir);
   }
 
+  /**
+   * Runs `op`, which needs `dir`. A directory removed behind this process's
+   * back (a temp-directory cleaner, an operator emptying SESSION_FILE_PATH)
+   * is still in `buckets`: on ENOENT it is forgotten, made again, and `op`
+   * tried once more, instead of failing every write to it until a restart.
+   */
+  async inDir<T>(dir: string, op: () => Promise<T>): Promise<T> {
+    await this.ensureDir(dir);
+    try {
+      return await op();
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== "ENOENT" || !this.forget(dir)) throw error;
+      await this.ensureDir(dir);
+      return op();
+    }
+  }
+
+  /** Forgets `dir` and its parents under the root; whether any was known. */
+  private forget(dir: string): boolean {
+    let known = false;
+    for (let current = dir; current !== this.root && current.startsWith(this.root); current = path.dirname(current)) {
+      known = this.buckets.delete(current) || known;
+    }
+    return known;
+  }
+
   private async ensureNested(dir: string): Promise<void> {
     await this.ensureDir(path.dirname(dir));
     await this.ensureDir(dir);
@@ -117,7 +143,10 @@ export class FileLayout {
    * fsync (docs: README's file row): a process crash cannot tear the file.
    */
   async replace(file: string, text: string): Promise<void> {
-    await this.ensureDir(path.dirname(file));
+    await this.inDir(path.dirname(file), () => this.writeThenRename(file, text));
+  }
+
+  private async writeThenRename(file: string, text: string): Promise<void> {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await writeFile(temp, text, { flag: "wx", mode: 0o600 });
@@ -140,11 +169,12 @@ export class FileLayout {
 
   /** An empty marker file (an index entry). */
   async mark(file: string): Promise<void> {
-    await this.ensureDir(path.dirname(file));
-    try {
-      await writeFile(file, "", { mode: 0o600 });
-    } catch (error) {
-      throw await this.fault(error);
-    }
+    await this.inDir(path.dirname(file), async () => {
+      try {
+        await writeFile(file, "", { mode: 0o600 });
+      } catch (error) {
+        throw await this.fault(error);
+      }
+    });
   }
 }
