@@ -135,6 +135,19 @@ describe("file engine: files", () => {
   });
 });
 
+describe("file engine: the anonymous bound", () => {
+  it("past SESSION_ANONYMOUS_MAX_SESSIONS, the index is read once per 2% of the bound's creations, not at each new session", async (t) => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir, { maxAnonymousSessions: 500 });
+    const create = () => store.save(newSessionKey(), { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    for (let i = 0; i < 500; i++) await create();
+    const passes = t.mock.method(store.anonymous, "evictOldest"); // counted, still run
+    for (let i = 0; i < 200; i++) await create();
+    assert.ok(readdirSync(store.layout.anonymousDir).length <= 500, "the bound holds");
+    assert.ok(passes.mock.callCount() <= 200 / 10 + 2, `${passes.mock.callCount()} reads of the index for 200 new sessions`);
+  });
+});
+
 describe("file engine: faults", () => {
   it("SESSION_FILE_PATH must be an existing, writable directory at start (ImproperlyConfigured naming it)", () => {
     const dir = tempDirectory();
