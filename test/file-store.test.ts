@@ -135,6 +135,22 @@ describe("file engine: files", () => {
   });
 });
 
+describe("file engine: the sweep's cost", () => {
+  it("a sweep passes live sessions by without reading their files (a stat each): 100,000 live sessions cost no parse per interval", async (t) => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const keys = Array.from({ length: 200 }, () => newSessionKey());
+    for (const key of keys) await store.save(key, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    const expired = newSessionKey();
+    await store.save(expired, { set: { a: 1 }, removed: [], replaceAll: false }, ctx({ expiresAt: Date.now() + 30 }));
+    await sleep(50);
+    const reads = t.mock.method(store.layout, "read"); // counted, still run
+    assert.equal(await store.clearExpired(1000), 1, "the expired one goes");
+    assert.ok(reads.mock.callCount() <= 2, `${reads.mock.callCount()} reads to sweep 200 live sessions and 1 expired (read twice: a glance, then under its lock)`);
+    assert.equal((await store.load(keys[0])).state, "live");
+  });
+});
+
 describe("file engine: the anonymous bound", () => {
   it("past SESSION_ANONYMOUS_MAX_SESSIONS, the index is read once per 2% of the bound's creations, not at each new session", async (t) => {
     const dir = tempDirectory();

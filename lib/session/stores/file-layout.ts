@@ -3,7 +3,7 @@
 // key: the hash is base64url, so it holds no "/" and no "..", and a key that
 // looks like a path only ever reaches the filesystem as its hash.
 import { randomBytes } from "node:crypto";
-import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, unlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { securityEvent } from "../log";
 import type { JsonValue } from "../types";
@@ -142,14 +142,16 @@ export class FileLayout {
    * over it, so a reader sees the old file or the new one, never a part. No
    * fsync (docs: README's file row): a process crash cannot tear the file.
    */
-  async replace(file: string, text: string): Promise<void> {
-    await this.inDir(path.dirname(file), () => this.writeThenRename(file, text));
+  async replace(file: string, text: string, expiresAt: number): Promise<void> {
+    await this.inDir(path.dirname(file), () => this.writeThenRename(file, text, expiresAt));
   }
 
-  private async writeThenRename(file: string, text: string): Promise<void> {
+  /** The file's modification time is set to when it expires: the sweep tells a live file by a stat, without reading it (expiresAtOf). */
+  private async writeThenRename(file: string, text: string, expiresAt: number): Promise<void> {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await writeFile(temp, text, { flag: "wx", mode: 0o600 });
+      await utimes(temp, new Date(), new Date(expiresAt));
       await rename(temp, file);
     } catch (error) {
       await unlink(temp).catch(() => {});

@@ -2,7 +2,7 @@
 // bucket directories, from where the last call stopped, deleting expired
 // session files (tombstones included) and what dead processes left behind:
 // temp files of writes that never renamed, and locks never released.
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { LEFTOVER_MS } from "./file-layout";
 import type { FileStore } from "./file";
@@ -48,11 +48,30 @@ async function sweepBucket(store: FileStore, dir: string, limit: number): Promis
   return deleted;
 }
 
-/** Checked without the lock first (most files are live), then again under it. */
+/** When the file says it expires (its modification time, set by every write), or 0 when it is gone. */
+async function expiresAtOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Glanced at by its modification time (most files are live: a stat, not a
+ * read and a parse), then by its contents, then under its lock. A live file
+ * whose time is not its expiry (written before, or touched by hand) is given
+ * it, unlocked: the time is only a hint to skip a file (a write racing this
+ * may be left the expiry it replaced: a shortened one is swept only then).
+ */
 async function removeIfExpired(store: FileStore, keyHash: string): Promise<boolean> {
   const file = store.layout.sessionFile(keyHash);
+  if ((await expiresAtOf(file)) > Date.now()) return false;
   const glance = await store.layout.read(file);
-  if (glance && glance.expiresAt > Date.now()) return false;
+  if (glance && glance.expiresAt > Date.now()) {
+    await utimes(file, new Date(), new Date(glance.expiresAt)).catch(() => {});
+    return false;
+  }
   const removed = await store.locks.tryRun(file, async () => {
     const record = await store.layout.read(file);
     if (record && record.expiresAt > Date.now()) return false;

@@ -185,7 +185,7 @@ export class FileStore implements SessionStore {
     if (anonymousNow && record.anonymous === undefined) record.anonymous = await this.anonymous.add(keyHash, record.createdAt);
     const dropAnonymous = record.userId !== null ? record.anonymous : undefined;
     if (dropAnonymous !== undefined) delete record.anonymous;
-    await this.layout.replace(this.layout.sessionFile(keyHash), JSON.stringify(record));
+    await this.layout.replace(this.layout.sessionFile(keyHash), JSON.stringify(record), record.expiresAt);
     if (old?.userId != null && old.userId !== record.userId) await this.layout.remove(this.userEntry(old.userId, keyHash));
     if (dropAnonymous !== undefined) await this.anonymous.remove(dropAnonymous);
   }
