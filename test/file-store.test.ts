@@ -151,6 +151,23 @@ describe("file engine: the sweep's cost", () => {
   });
 });
 
+describe("file engine: locks dated ahead", () => {
+  it("a lock left with a time more than a minute ahead (the clock stepped back) is removed by the sweep, freeing its session", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const key = newSessionKey();
+    await store.save(key, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    const lock = `${store.layout.sessionFile(hashKey(key))}.lock`;
+    mkdirSync(lock);
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(lock, ahead, ahead);
+    await store.clearExpired(1000);
+    const started = Date.now();
+    assert.equal(await store.increment(key, "n", 1, ctx()), 1);
+    assert.ok(Date.now() - started < 2_000, `blocked ${Date.now() - started} ms after the sweep`);
+  });
+});
+
 describe("file engine: the anonymous bound", () => {
   it("past SESSION_ANONYMOUS_MAX_SESSIONS, the index is read once per 2% of the bound's creations, not at each new session", async (t) => {
     const dir = tempDirectory();

@@ -82,10 +82,15 @@ async function removeIfExpired(store: FileStore, keyHash: string): Promise<boole
   return removed ?? false;
 }
 
-/** A temp file or lock directory untouched for a minute: its process died (a held lock is refreshed every second or so). */
+/**
+ * A temp file or lock directory untouched for a minute: its process died (a
+ * held lock is refreshed every second or so). One dated more than a minute
+ * ahead is a leftover too (the clock stepped back after its process died):
+ * proper-lockfile never finds it stale, so it would block its session for good.
+ */
 async function removeLeftover(file: string): Promise<void> {
   try {
-    if (Date.now() - (await stat(file)).mtimeMs > LEFTOVER_MS) await rm(file, { recursive: true, force: true });
+    if (Math.abs(Date.now() - (await stat(file)).mtimeMs) > LEFTOVER_MS) await rm(file, { recursive: true, force: true });
   } catch {
     // gone meanwhile
   }
