@@ -223,6 +223,35 @@ describe("file engine: faults", () => {
     assert.equal(readdirSync(store.layout.anonymousDir).length, 2, "the anonymous index was made again");
   });
 
+  it("a session file written by hand (wrong shape) or replaced by a directory loads as missing; a write replaces it; the sweep removes it", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const valid = { expiresAt: Date.now() + 60_000, endedAt: null, createdAt: 1, updatedAt: 1, userId: null, userAgent: null, network: null };
+    const damages: ((file: string) => void)[] = [
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: null })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: [1, 2] })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: {}, endedAt: "soon" })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: { a: 1 }, anonymous: "../../../x" })),
+      (file) => mkdirSync(path.join(file, "inner"), { recursive: true }),
+    ];
+    for (const damage of damages) {
+      const key = newSessionKey();
+      const file = store.layout.sessionFile(hashKey(key));
+      mkdirSync(path.dirname(file), { recursive: true });
+      damage(file);
+      assert.equal((await store.load(key)).state, "missing", String(damage));
+      assert.equal(await store.increment(key, "n", 1, ctx()), 1, String(damage));
+      assert.equal((await store.load(key)).state, "live", "written whole again");
+      const swept = newSessionKey();
+      const sweptFile = store.layout.sessionFile(hashKey(swept));
+      mkdirSync(path.dirname(sweptFile), { recursive: true });
+      damage(sweptFile);
+      utimesSync(sweptFile, new Date(0), new Date(0));
+      await store.clearExpired(1000);
+      assert.ok(!readdirSync(path.dirname(sweptFile)).includes(path.basename(sweptFile)), `the sweep removed it: ${String(damage)}`);
+    }
+  });
+
   it("a read-only directory is an outage (503), not a 500 and not a missing session", async (t) => {
     const dir = tempDirectory();
     const inner = new FileStore(dir);

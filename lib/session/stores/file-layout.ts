@@ -3,7 +3,7 @@
 // key: the hash is base64url, so it holds no "/" and no "..", and a key that
 // looks like a path only ever reaches the filesystem as its hash.
 import { randomBytes } from "node:crypto";
-import { access, mkdir, readFile, rename, unlink, utimes, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { securityEvent } from "../log";
 import type { JsonValue } from "../types";
@@ -21,6 +21,24 @@ export interface FileRecord {
   network: string | null;
   /** Its entry in the index of anonymous sessions (file-anonymous.ts), while it has one. */
   anonymous?: string;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A record's shape, as the store relies on it: anything else written in its place is damage, never data of the wrong type. */
+function isRecord(value: unknown): value is FileRecord {
+  return (
+    isObject(value) &&
+    isObject(value.data) &&
+    typeof value.expiresAt === "number" &&
+    (value.endedAt === null || typeof value.endedAt === "number") &&
+    typeof value.createdAt === "number" &&
+    typeof value.updatedAt === "number" &&
+    (value.userId === null || Number.isInteger(value.userId)) &&
+    (value.userAgent === null || typeof value.userAgent === "string") &&
+    (value.network === null || typeof value.network === "string") &&
+    (value.anonymous === undefined || (typeof value.anonymous === "string" && /^[0-9a-z]{9}\.[A-Za-z0-9_-]{43}$/.test(value.anonymous)))
+  );
 }
 
 /** A temp file or lock older than this was left by a process that died: the sweep removes it. */
@@ -124,16 +142,31 @@ export class FileLayout {
       text = await readFile(file, "utf8");
     } catch (error) {
       const faulted = await this.fault(error);
-      if ((faulted as { code?: unknown }).code === "ENOENT") return undefined;
+      const code = (faulted as { code?: unknown }).code;
+      if (code === "ENOENT") return undefined;
+      if (code === "EISDIR") return this.damaged(file); // a directory in its place: one session's damage, not an outage
       throw faulted;
     }
     try {
-      const record = JSON.parse(text) as FileRecord;
-      if (typeof record !== "object" || record === null || typeof record.data !== "object" || typeof record.expiresAt !== "number") throw new Error("not a record");
+      const record = JSON.parse(text) as unknown;
+      if (!isRecord(record)) throw new Error("not a record");
       return record;
     } catch {
-      securityEvent("corrupt session file", { keyHash: path.basename(file).slice(0, 8) });
-      return undefined;
+      return this.damaged(file);
+    }
+  }
+
+  private damaged(file: string): undefined {
+    securityEvent("corrupt session file", { keyHash: path.basename(file).slice(0, 8) });
+    return undefined;
+  }
+
+  /** Removes whatever stands at a damaged session's name, a directory included. */
+  async removeDamaged(file: string): Promise<void> {
+    try {
+      await rm(file, { recursive: true, force: true });
+    } catch (error) {
+      throw await this.fault(error);
     }
   }
 
@@ -152,7 +185,11 @@ export class FileLayout {
     try {
       await writeFile(temp, text, { flag: "wx", mode: 0o600 });
       await utimes(temp, new Date(), new Date(expiresAt));
-      await rename(temp, file);
+      await rename(temp, file).catch(async (error: unknown) => {
+        if ((error as { code?: unknown }).code !== "EISDIR") throw error;
+        await rm(file, { recursive: true, force: true }); // a directory in its place (read as damaged): under the lock, replaced
+        await rename(temp, file);
+      });
     } catch (error) {
       await unlink(temp).catch(() => {});
       throw await this.fault(error);

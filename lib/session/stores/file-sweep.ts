@@ -76,7 +76,7 @@ async function removeIfExpired(store: FileStore, keyHash: string): Promise<boole
     const record = await store.layout.read(file);
     if (record && record.expiresAt > Date.now()) return false;
     if (record) await store.removeSession(keyHash, record);
-    else await store.layout.remove(file); // damaged: it loads as missing already
+    else await store.layout.removeDamaged(file); // damaged (a directory, too): it loads as missing already
     return true;
   });
   return removed ?? false;
