@@ -3,7 +3,7 @@
 // names and contents free of keys, path-like keys, filesystem faults, the sweep.
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -233,7 +233,9 @@ describe("file engine: faults", () => {
       (file) => writeFileSync(file, JSON.stringify({ ...valid, data: {}, endedAt: "soon" })),
       (file) => writeFileSync(file, JSON.stringify({ ...valid, data: { a: 1 }, anonymous: "../../../x" })),
       (file) => mkdirSync(path.join(file, "inner"), { recursive: true }),
+      (file) => symlinkSync(path.join(dir, "elsewhere.json"), file), // another file's data: never followed
     ];
+    writeFileSync(path.join(dir, "elsewhere.json"), JSON.stringify({ ...valid, data: { secret: "another's" } }));
     for (const damage of damages) {
       const key = newSessionKey();
       const file = store.layout.sessionFile(hashKey(key));

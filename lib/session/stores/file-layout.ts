@@ -3,6 +3,7 @@
 // key: the hash is base64url, so it holds no "/" and no "..", and a key that
 // looks like a path only ever reaches the filesystem as its hash.
 import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { securityEvent } from "../log";
@@ -22,6 +23,9 @@ export interface FileRecord {
   /** Its entry in the index of anonymous sessions (file-anonymous.ts), while it has one. */
   anonymous?: string;
 }
+
+/** Opens for reading without following a symbolic link at the last step (ELOOP instead). */
+const READ_NO_LINK = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -139,12 +143,13 @@ export class FileLayout {
   async read(file: string): Promise<FileRecord | undefined> {
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      text = await readFile(file, { encoding: "utf8", flag: READ_NO_LINK });
     } catch (error) {
       const faulted = await this.fault(error);
       const code = (faulted as { code?: unknown }).code;
       if (code === "ENOENT") return undefined;
-      if (code === "EISDIR") return this.damaged(file); // a directory in its place: one session's damage, not an outage
+      // A directory or a symbolic link in its place: one session's damage (a link is never followed to another file's data), not an outage.
+      if (code === "EISDIR" || code === "ELOOP") return this.damaged(file);
       throw faulted;
     }
     try {
