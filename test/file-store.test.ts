@@ -3,7 +3,7 @@
 // names and contents free of keys, path-like keys, filesystem faults, the sweep.
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -135,6 +135,52 @@ describe("file engine: files", () => {
   });
 });
 
+describe("file engine: the sweep's cost", () => {
+  it("a sweep passes live sessions by without reading their files (a stat each): 100,000 live sessions cost no parse per interval", async (t) => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const keys = Array.from({ length: 200 }, () => newSessionKey());
+    for (const key of keys) await store.save(key, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    const expired = newSessionKey();
+    await store.save(expired, { set: { a: 1 }, removed: [], replaceAll: false }, ctx({ expiresAt: Date.now() + 30 }));
+    await sleep(50);
+    const reads = t.mock.method(store.layout, "read"); // counted, still run
+    assert.equal(await store.clearExpired(1000), 1, "the expired one goes");
+    assert.ok(reads.mock.callCount() <= 2, `${reads.mock.callCount()} reads to sweep 200 live sessions and 1 expired (read twice: a glance, then under its lock)`);
+    assert.equal((await store.load(keys[0])).state, "live");
+  });
+});
+
+describe("file engine: locks dated ahead", () => {
+  it("a lock left with a time more than a minute ahead (the clock stepped back) is removed by the sweep, freeing its session", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const key = newSessionKey();
+    await store.save(key, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    const lock = `${store.layout.sessionFile(hashKey(key))}.lock`;
+    mkdirSync(lock);
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(lock, ahead, ahead);
+    await store.clearExpired(1000);
+    const started = Date.now();
+    assert.equal(await store.increment(key, "n", 1, ctx()), 1);
+    assert.ok(Date.now() - started < 2_000, `blocked ${Date.now() - started} ms after the sweep`);
+  });
+});
+
+describe("file engine: the anonymous bound", () => {
+  it("past SESSION_ANONYMOUS_MAX_SESSIONS, the index is read once per 2% of the bound's creations, not at each new session", async (t) => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir, { maxAnonymousSessions: 500 });
+    const create = () => store.save(newSessionKey(), { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    for (let i = 0; i < 500; i++) await create();
+    const passes = t.mock.method(store.anonymous, "evictOldest"); // counted, still run
+    for (let i = 0; i < 200; i++) await create();
+    assert.ok(readdirSync(store.layout.anonymousDir).length <= 500, "the bound holds");
+    assert.ok(passes.mock.callCount() <= 200 / 10 + 2, `${passes.mock.callCount()} reads of the index for 200 new sessions`);
+  });
+});
+
 describe("file engine: faults", () => {
   it("SESSION_FILE_PATH must be an existing, writable directory at start (ImproperlyConfigured naming it)", () => {
     const dir = tempDirectory();
@@ -159,6 +205,53 @@ describe("file engine: faults", () => {
     rmSync(dir);
     mkdirSync(dir);
     assert.equal(await store.increment(key, "n", 1, ctx()), 1, "back: writes work again");
+  });
+
+  it("subdirectories removed while running (root kept: a temp cleaner, an operator emptying it) are made again: writes work at once", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir, { maxAnonymousSessions: 1000 });
+    const anonymous = newSessionKey();
+    const member = newSessionKey();
+    await store.save(anonymous, { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    await store.save(member, { set: { _auth_user_id: 7 }, removed: [], replaceAll: false }, ctx());
+    for (const name of readdirSync(dir)) rmSync(path.join(dir, name), { recursive: true });
+    assert.equal((await store.load(anonymous)).state, "missing", "its file went with its bucket");
+    assert.equal(await store.increment(anonymous, "n", 1, ctx()), 1, "the same bucket again");
+    await store.save(newSessionKey(), { set: { a: 1 }, removed: [], replaceAll: false }, ctx());
+    await store.save(member, { set: { _auth_user_id: 7, b: 2 }, removed: [], replaceAll: false }, ctx());
+    assert.equal((await store.users.list(7, member)).length, 1, "the user's index was made again");
+    assert.equal(readdirSync(store.layout.anonymousDir).length, 2, "the anonymous index was made again");
+  });
+
+  it("a session file written by hand (wrong shape) or replaced by a directory loads as missing; a write replaces it; the sweep removes it", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const valid = { expiresAt: Date.now() + 60_000, endedAt: null, createdAt: 1, updatedAt: 1, userId: null, userAgent: null, network: null };
+    const damages: ((file: string) => void)[] = [
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: null })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: [1, 2] })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: {}, endedAt: "soon" })),
+      (file) => writeFileSync(file, JSON.stringify({ ...valid, data: { a: 1 }, anonymous: "../../../x" })),
+      (file) => mkdirSync(path.join(file, "inner"), { recursive: true }),
+      (file) => symlinkSync(path.join(dir, "elsewhere.json"), file), // another file's data: never followed
+    ];
+    writeFileSync(path.join(dir, "elsewhere.json"), JSON.stringify({ ...valid, data: { secret: "another's" } }));
+    for (const damage of damages) {
+      const key = newSessionKey();
+      const file = store.layout.sessionFile(hashKey(key));
+      mkdirSync(path.dirname(file), { recursive: true });
+      damage(file);
+      assert.equal((await store.load(key)).state, "missing", String(damage));
+      assert.equal(await store.increment(key, "n", 1, ctx()), 1, String(damage));
+      assert.equal((await store.load(key)).state, "live", "written whole again");
+      const swept = newSessionKey();
+      const sweptFile = store.layout.sessionFile(hashKey(swept));
+      mkdirSync(path.dirname(sweptFile), { recursive: true });
+      damage(sweptFile);
+      utimesSync(sweptFile, new Date(0), new Date(0));
+      await store.clearExpired(1000);
+      assert.ok(!readdirSync(path.dirname(sweptFile)).includes(path.basename(sweptFile)), `the sweep removed it: ${String(damage)}`);
+    }
   });
 
   it("a read-only directory is an outage (503), not a 500 and not a missing session", async (t) => {

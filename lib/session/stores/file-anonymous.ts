@@ -6,6 +6,9 @@
 // directory again every `resyncEvery` creations, or whenever its count
 // reaches the bound: other processes can push the store past the bound by
 // at most what they created since their last reading (2% of the bound each).
+// A reading that finds the store within 2% of the bound evicts down to 2%
+// below it, so past the bound the directory is read once per 2% of the
+// bound's creations, not at each one.
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { FileLayout } from "./file-layout";
@@ -19,6 +22,8 @@ export class AnonymousIndex {
   private sinceReading = 0;
   private enforcing: Promise<number> | undefined;
   private readonly resyncEvery: number;
+  /** How far below the bound a pass that finds the store near it evicts (2%; none for a bound under 50). */
+  private readonly slack: number;
 
   /** `evict` ends one session (by hash) when it is still anonymous; returns whether its file went. */
   constructor(
@@ -27,6 +32,7 @@ export class AnonymousIndex {
     private readonly evict: (keyHash: string, entry: string) => Promise<boolean>,
   ) {
     this.resyncEvery = Math.max(1, Math.min(1000, Math.floor(max / 50)));
+    this.slack = Math.min(1000, Math.floor(max / 50));
   }
 
   get bounded(): boolean {
@@ -64,7 +70,8 @@ export class AnonymousIndex {
     const names = await this.entries();
     this.count = names.length;
     this.sinceReading = 0;
-    const excess = Math.min(EVICTION_PASS, Math.max(names.length - this.max, atLeast));
+    // Down to `slack` below the bound: the next pass (a directory read and a sort) comes with the next resync, not at every creation.
+    const excess = Math.min(EVICTION_PASS, Math.max(names.length - (this.max - this.slack), atLeast));
     if (excess <= 0) return 0;
     let evicted = 0;
     for (const name of names.sort().slice(0, excess)) {

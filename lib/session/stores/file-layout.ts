@@ -3,7 +3,8 @@
 // key: the hash is base64url, so it holds no "/" and no "..", and a key that
 // looks like a path only ever reaches the filesystem as its hash.
 import { randomBytes } from "node:crypto";
-import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, readFile, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { securityEvent } from "../log";
 import type { JsonValue } from "../types";
@@ -21,6 +22,27 @@ export interface FileRecord {
   network: string | null;
   /** Its entry in the index of anonymous sessions (file-anonymous.ts), while it has one. */
   anonymous?: string;
+}
+
+/** Opens for reading without following a symbolic link at the last step (ELOOP instead). */
+const READ_NO_LINK = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A record's shape, as the store relies on it: anything else written in its place is damage, never data of the wrong type. */
+function isRecord(value: unknown): value is FileRecord {
+  return (
+    isObject(value) &&
+    isObject(value.data) &&
+    typeof value.expiresAt === "number" &&
+    (value.endedAt === null || typeof value.endedAt === "number") &&
+    typeof value.createdAt === "number" &&
+    typeof value.updatedAt === "number" &&
+    (value.userId === null || Number.isInteger(value.userId)) &&
+    (value.userAgent === null || typeof value.userAgent === "string") &&
+    (value.network === null || typeof value.network === "string") &&
+    (value.anonymous === undefined || (typeof value.anonymous === "string" && /^[0-9a-z]{9}\.[A-Za-z0-9_-]{43}$/.test(value.anonymous)))
+  );
 }
 
 /** A temp file or lock older than this was left by a process that died: the sweep removes it. */
@@ -74,6 +96,32 @@ export class FileLayout {
     this.buckets.add(dir);
   }
 
+  /**
+   * Runs `op`, which needs `dir`. A directory removed behind this process's
+   * back (a temp-directory cleaner, an operator emptying SESSION_FILE_PATH)
+   * is still in `buckets`: on ENOENT it is forgotten, made again, and `op`
+   * tried once more, instead of failing every write to it until a restart.
+   */
+  async inDir<T>(dir: string, op: () => Promise<T>): Promise<T> {
+    await this.ensureDir(dir);
+    try {
+      return await op();
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== "ENOENT" || !this.forget(dir)) throw error;
+      await this.ensureDir(dir);
+      return op();
+    }
+  }
+
+  /** Forgets `dir` and its parents under the root; whether any was known. */
+  private forget(dir: string): boolean {
+    let known = false;
+    for (let current = dir; current !== this.root && current.startsWith(this.root); current = path.dirname(current)) {
+      known = this.buckets.delete(current) || known;
+    }
+    return known;
+  }
+
   private async ensureNested(dir: string): Promise<void> {
     await this.ensureDir(path.dirname(dir));
     await this.ensureDir(dir);
@@ -95,19 +143,35 @@ export class FileLayout {
   async read(file: string): Promise<FileRecord | undefined> {
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      text = await readFile(file, { encoding: "utf8", flag: READ_NO_LINK });
     } catch (error) {
       const faulted = await this.fault(error);
-      if ((faulted as { code?: unknown }).code === "ENOENT") return undefined;
+      const code = (faulted as { code?: unknown }).code;
+      if (code === "ENOENT") return undefined;
+      // A directory or a symbolic link in its place: one session's damage (a link is never followed to another file's data), not an outage.
+      if (code === "EISDIR" || code === "ELOOP") return this.damaged(file);
       throw faulted;
     }
     try {
-      const record = JSON.parse(text) as FileRecord;
-      if (typeof record !== "object" || record === null || typeof record.data !== "object" || typeof record.expiresAt !== "number") throw new Error("not a record");
+      const record = JSON.parse(text) as unknown;
+      if (!isRecord(record)) throw new Error("not a record");
       return record;
     } catch {
-      securityEvent("corrupt session file", { keyHash: path.basename(file).slice(0, 8) });
-      return undefined;
+      return this.damaged(file);
+    }
+  }
+
+  private damaged(file: string): undefined {
+    securityEvent("corrupt session file", { keyHash: path.basename(file).slice(0, 8) });
+    return undefined;
+  }
+
+  /** Removes whatever stands at a damaged session's name, a directory included. */
+  async removeDamaged(file: string): Promise<void> {
+    try {
+      await rm(file, { recursive: true, force: true });
+    } catch (error) {
+      throw await this.fault(error);
     }
   }
 
@@ -116,12 +180,21 @@ export class FileLayout {
    * over it, so a reader sees the old file or the new one, never a part. No
    * fsync (docs: README's file row): a process crash cannot tear the file.
    */
-  async replace(file: string, text: string): Promise<void> {
-    await this.ensureDir(path.dirname(file));
+  async replace(file: string, text: string, expiresAt: number): Promise<void> {
+    await this.inDir(path.dirname(file), () => this.writeThenRename(file, text, expiresAt));
+  }
+
+  /** The file's modification time is set to when it expires: the sweep tells a live file by a stat, without reading it (expiresAtOf). */
+  private async writeThenRename(file: string, text: string, expiresAt: number): Promise<void> {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await writeFile(temp, text, { flag: "wx", mode: 0o600 });
-      await rename(temp, file);
+      await utimes(temp, new Date(), new Date(expiresAt));
+      await rename(temp, file).catch(async (error: unknown) => {
+        if ((error as { code?: unknown }).code !== "EISDIR") throw error;
+        await rm(file, { recursive: true, force: true }); // a directory in its place (read as damaged): under the lock, replaced
+        await rename(temp, file);
+      });
     } catch (error) {
       await unlink(temp).catch(() => {});
       throw await this.fault(error);
@@ -140,11 +213,12 @@ export class FileLayout {
 
   /** An empty marker file (an index entry). */
   async mark(file: string): Promise<void> {
-    await this.ensureDir(path.dirname(file));
-    try {
-      await writeFile(file, "", { mode: 0o600 });
-    } catch (error) {
-      throw await this.fault(error);
-    }
+    await this.inDir(path.dirname(file), async () => {
+      try {
+        await writeFile(file, "", { mode: 0o600 });
+      } catch (error) {
+        throw await this.fault(error);
+      }
+    });
   }
 }

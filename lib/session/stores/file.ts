@@ -51,10 +51,8 @@ export class FileStore implements SessionStore, FileStoreInternals {
   /** Runs `work` under `keyHash`'s lock, making room when the disk is full (see withRoom); then keeps the anonymous bound. */
   async writing<T>(keyHash: string, work: (record: FileRecord | undefined, now: number) => Promise<T>): Promise<T> {
     const file = this.layout.sessionFile(keyHash);
-    const attempt = async () => {
-      await this.layout.ensureDir(this.layout.bucketOf(keyHash));
-      return this.locks.run(file, async () => work(await this.layout.read(file), Date.now()));
-    };
+    // The lock is a directory in the bucket: a bucket removed meanwhile is made again (inDir).
+    const attempt = () => this.layout.inDir(this.layout.bucketOf(keyHash), () => this.locks.run(file, async () => work(await this.layout.read(file), Date.now())));
     const faulted = () => attempt().catch(async (error: unknown) => Promise.reject(await this.layout.fault(error)));
     const result = await withRoom(faulted, isDiskFull, () => this.anonymous.evictOldest(FULL_EVICTION_BATCH));
     await this.anonymous.enforce(); // after the lock: eviction takes other sessions' locks
@@ -176,7 +174,7 @@ export class FileStore implements SessionStore, FileStoreInternals {
     if (anonymousNow && record.anonymous === undefined) record.anonymous = await this.anonymous.add(keyHash, record.createdAt);
     const dropAnonymous = record.userId !== null ? record.anonymous : undefined;
     if (dropAnonymous !== undefined) delete record.anonymous;
-    await this.layout.replace(this.layout.sessionFile(keyHash), JSON.stringify(record));
+    await this.layout.replace(this.layout.sessionFile(keyHash), JSON.stringify(record), record.expiresAt);
     if (old?.userId != null && old.userId !== record.userId) await this.layout.remove(this.userEntry(old.userId, keyHash));
     if (dropAnonymous !== undefined) await this.anonymous.remove(dropAnonymous);
   }
@@ -195,7 +193,8 @@ export class FileStore implements SessionStore, FileStoreInternals {
   /** Evicts an anonymous session (the bound, a full disk) unless it is in use right now or signed in since. */
   private async evictOne(keyHash: string, entry: string): Promise<boolean> {
     const file = this.layout.sessionFile(keyHash);
-    const evicted = await this.locks.tryRun(file, async () => {
+    // In its bucket (made again if removed): an entry whose session went with its bucket is dropped, not retried forever.
+    const evicted = await this.layout.inDir(this.layout.bucketOf(keyHash), () => this.locks.tryRun(file, async () => {
       const record = await this.layout.read(file);
       if (record?.anonymous !== entry || record.userId !== null) {
         await this.anonymous.remove(entry); // stale: the session went, or signed in
@@ -203,7 +202,7 @@ export class FileStore implements SessionStore, FileStoreInternals {
       }
       await this.removeSession(keyHash, record);
       return true;
-    });
+    }));
     return evicted ?? false;
   }
 
