@@ -4,10 +4,9 @@ import type { Client } from "@libsql/client";
  * SQLite checkpoints the write-ahead log when a statement steps to its end;
  * the session store's writes take their RETURNING row with one step and a
  * reset (lib/session/stores/libsql-statements.ts), which commits without
- * ever getting there. So nothing checkpointed: 5,000 such writes leave a
- * 20 MB log where stepping to the end leaves 4 MB, and a busy server's log
- * grew by a page per visit without end, its reads slowing as it grew
- * (docs/DESIGN.md). Each process folds the log back into the database file
+ * ever getting there. So nothing checkpointed: a busy server's log grew by a
+ * page per visit without end, its reads slowing as it grew (the measurements
+ * are in docs/DESIGN.md). Each process folds the log back into the database file
  * on a timer instead: a passive checkpoint never waits for a lock or blocks
  * a reader or writer, and once every frame is back the next write starts
  * the log over.
