@@ -13,7 +13,7 @@ export const RETURN_TO_HEADER = "x-session-return-to";
 export const NEW_KEY_HEADER = "x-session-new-key";
 /**
  * Set by the proxy, for SESSION_REFRESH_INTERVAL, naming the engine. Running
- * a proxy at all costs Next about 15% of a small page's throughput, so the
+ * a proxy at all costs Next a noticeable share of a small page (docs/DESIGN.md, "The proxy runs only when it has work"), so the
  * app's proxy matcher skips requests that carry this cookie: the proxy runs
  * for a browser's first request, once per refresh interval, and (with the
  * cookie engine) on the pages that write while rendering.
