@@ -9,7 +9,6 @@
 // A reading that finds the store within 2% of the bound evicts down to 2%
 // below it, so past the bound the directory is read once per 2% of the
 // bound's creations, not at each one.
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { FileLayout } from "./file-layout";
 
@@ -67,7 +66,7 @@ export class AnonymousIndex {
 
   /** Evicts the oldest entries past the bound, and at least `atLeast` (room for a full disk); returns how many sessions went. */
   async evictOldest(atLeast: number): Promise<number> {
-    const names = await this.entries();
+    const names = await this.layout.list(this.layout.anonymousDir);
     this.count = names.length;
     this.sinceReading = 0;
     // Down to `slack` below the bound: the next pass (a directory read and a sort) comes with the next resync, not at every creation.
@@ -78,15 +77,5 @@ export class AnonymousIndex {
       if (await this.evict(name.slice(name.indexOf(".") + 1), name)) evicted++;
     }
     return evicted;
-  }
-
-  private async entries(): Promise<string[]> {
-    try {
-      return await readdir(this.layout.anonymousDir);
-    } catch (error) {
-      const faulted = await this.layout.fault(error);
-      if ((faulted as { code?: unknown }).code === "ENOENT") return [];
-      throw faulted;
-    }
   }
 }

@@ -4,7 +4,7 @@
 // looks like a path only ever reaches the filesystem as its hash.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, readFile, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { securityEvent } from "../log";
 import type { JsonValue } from "../types";
@@ -45,12 +45,17 @@ function isRecord(value: unknown): value is FileRecord {
   );
 }
 
+/** The `code` of a filesystem error (ENOENT, EISDIR…), or undefined. */
+export function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 /** A temp file or lock older than this was left by a process that died: the sweep removes it. */
 export const LEFTOVER_MS = 60_000;
 
 /** Filesystem codes that say the disk is full: make room, then refuse the write (507), as SQLITE_FULL. */
 export function isDiskFull(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return code === "ENOSPC" || code === "EDQUOT";
 }
 
@@ -89,7 +94,7 @@ export class FileLayout {
     try {
       await mkdir(dir, { recursive: false });
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
+      const code = errorCode(error);
       if (code === "ENOENT" && path.dirname(dir) !== this.root) return this.ensureNested(dir);
       if (code !== "EEXIST") throw await this.fault(error);
     }
@@ -107,7 +112,7 @@ export class FileLayout {
     try {
       return await op();
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== "ENOENT" || !this.forget(dir)) throw error;
+      if (errorCode(error) !== "ENOENT" || !this.forget(dir)) throw error;
       await this.ensureDir(dir);
       return op();
     }
@@ -129,13 +134,24 @@ export class FileLayout {
 
   /** An ENOENT that is the root's own absence becomes SessionDirectoryMissingError; anything else stays as it was. */
   async fault(error: unknown): Promise<unknown> {
-    if ((error as { code?: unknown } | null)?.code !== "ENOENT") return error;
+    if (errorCode(error) !== "ENOENT") return error;
     try {
       await access(this.root);
       return error;
     } catch {
       this.buckets.clear();
       return new SessionDirectoryMissingError(`SESSION_FILE_PATH ${this.root} is missing`, { cause: error });
+    }
+  }
+
+  /** The names in a directory under the root, or none when it does not exist (yet, or any more). */
+  async list(dir: string): Promise<string[]> {
+    try {
+      return await readdir(dir);
+    } catch (error) {
+      const faulted = await this.fault(error);
+      if (errorCode(faulted) === "ENOENT") return [];
+      throw faulted;
     }
   }
 
@@ -146,7 +162,7 @@ export class FileLayout {
       text = await readFile(file, { encoding: "utf8", flag: READ_NO_LINK });
     } catch (error) {
       const faulted = await this.fault(error);
-      const code = (faulted as { code?: unknown }).code;
+      const code = errorCode(faulted);
       if (code === "ENOENT") return undefined;
       // A directory or a symbolic link in its place: one session's damage (a link is never followed to another file's data), not an outage.
       if (code === "EISDIR" || code === "ELOOP") return this.damaged(file);
@@ -191,7 +207,7 @@ export class FileLayout {
       await writeFile(temp, text, { flag: "wx", mode: 0o600 });
       await utimes(temp, new Date(), new Date(expiresAt));
       await rename(temp, file).catch(async (error: unknown) => {
-        if ((error as { code?: unknown }).code !== "EISDIR") throw error;
+        if (errorCode(error) !== "EISDIR") throw error;
         await rm(file, { recursive: true, force: true }); // a directory in its place (read as damaged): under the lock, replaced
         await rename(temp, file);
       });
@@ -207,7 +223,7 @@ export class FileLayout {
       await unlink(file);
     } catch (error) {
       const faulted = await this.fault(error);
-      if ((faulted as { code?: unknown }).code !== "ENOENT") throw faulted;
+      if (errorCode(faulted) !== "ENOENT") throw faulted;
     }
   }
 

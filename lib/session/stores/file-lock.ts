@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import { securityEvent } from "../log";
+import { errorCode } from "./file-layout";
 
 /**
  * A lock not refreshed for this long belongs to a process that died: the
@@ -57,7 +58,7 @@ export class FileLocks {
     try {
       release = await lockfile.lock(file, OPTIONS);
     } catch (error) {
-      if ((error as { code?: unknown }).code === "ELOCKED") return undefined;
+      if (errorCode(error) === "ELOCKED") return undefined;
       throw error;
     }
     try {
@@ -83,7 +84,7 @@ async function acquire(file: string): Promise<() => Promise<void>> {
     try {
       return await lockfile.lock(file, OPTIONS);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== "ELOCKED" || Date.now() > deadline) throw error;
+      if (errorCode(error) !== "ELOCKED" || Date.now() > deadline) throw error;
       await sleep(poll * (0.5 + Math.random()));
     }
   }

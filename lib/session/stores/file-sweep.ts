@@ -2,7 +2,7 @@
 // bucket directories, from where the last call stopped, deleting expired
 // session files (tombstones included) and what dead processes left behind:
 // temp files of writes that never renamed, and locks never released.
-import { readdir, rm, stat, utimes } from "node:fs/promises";
+import { rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { LEFTOVER_MS } from "./file-layout";
 import type { FileStoreInternals } from "./file-internals";
@@ -14,19 +14,9 @@ const BUCKET_NAME = /^[A-Za-z0-9_-]{2}$/;
 /** Where each store's last sweep stopped (bucket name), so a bounded sweep covers every bucket in turn. */
 const cursors = new WeakMap<FileStoreInternals, string>();
 
-async function listing(store: FileStoreInternals, dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    const faulted = await store.layout.fault(error);
-    if ((faulted as { code?: unknown }).code === "ENOENT") return [];
-    throw faulted;
-  }
-}
-
 /** Deletes up to `limit` expired sessions; returns how many. */
 export async function clearExpiredFiles(store: FileStoreInternals, limit: number): Promise<number> {
-  const buckets = (await listing(store, store.layout.root)).filter((name) => BUCKET_NAME.test(name)).sort();
+  const buckets = (await store.layout.list(store.layout.root)).filter((name) => BUCKET_NAME.test(name)).sort();
   const from = cursors.get(store);
   const start = Math.max(0, from === undefined ? 0 : buckets.findIndex((name) => name >= from));
   let deleted = 0;
@@ -40,7 +30,7 @@ export async function clearExpiredFiles(store: FileStoreInternals, limit: number
 
 async function sweepBucket(store: FileStoreInternals, dir: string, limit: number): Promise<number> {
   let deleted = 0;
-  for (const name of await listing(store, dir)) {
+  for (const name of await store.layout.list(dir)) {
     if (deleted >= limit) break;
     if (HASH_NAME.test(name)) deleted += (await removeIfExpired(store, name)) ? 1 : 0;
     else if (name.endsWith(".tmp") || name.endsWith(".lock")) await removeLeftover(path.join(dir, name));

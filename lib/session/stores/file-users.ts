@@ -4,7 +4,6 @@
 // so it may outlive its session, never miss one: every entry is checked
 // against the session's own file, and a stale one dropped under that
 // session's lock (never while a write could be adding it back).
-import { readdir } from "node:fs/promises";
 import { hashKey } from "../keys";
 import type { UserSessions } from "../types";
 import type { FileRecord } from "./file-layout";
@@ -17,13 +16,7 @@ const isLiveOf = (record: FileRecord | undefined, userId: number, now: number): 
 
 /** The hashes in a user's directory. */
 async function entriesOf(store: FileStoreInternals, userId: number): Promise<string[]> {
-  try {
-    return (await readdir(store.layout.userDir(userId))).filter((name) => HASH_NAME.test(name));
-  } catch (error) {
-    const faulted = await store.layout.fault(error);
-    if ((faulted as { code?: unknown }).code === "ENOENT") return [];
-    throw faulted;
-  }
+  return (await store.layout.list(store.layout.userDir(userId))).filter((name) => HASH_NAME.test(name));
 }
 
 /** The user's live sessions with their records; stale entries dropped. */
