@@ -16,7 +16,7 @@ import { alternateRounds, type Round, type Target } from "./rounds";
 import { withRedis } from "./redis";
 import { BENCH_SECRET, ensureBuild, startServer, type Server } from "./servers";
 import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
-import { alternateOps, hotFixture, libsqlFile, loadEach, tempDbFile, type StoreFixture } from "./store";
+import { alternateOps, hotFixture, libsqlFile, loadEach, SESSION_OPTIONS, tempDbFile, type StoreFixture } from "./store";
 
 export interface EnginesPlan {
   /** Rows in each libSQL table (db's, and cached_db's store of record). */
@@ -60,12 +60,10 @@ async function storeOf(definition: EngineDefinition, rows: number, redisUrl: str
 /** Writes `rows` sessions through the store, 64 at a time: the filler of an engine with no bulk insert (a directory of files). */
 async function fillThroughStore(store: SessionStore, rows: number): Promise<void> {
   for (let done = 0; done < rows; done += 64) {
-    const batch = Array.from({ length: Math.min(64, rows - done) }, () => detachedSession(store, FILL_OPTIONS, newSessionKey()).increment("num_visits"));
+    const batch = Array.from({ length: Math.min(64, rows - done) }, () => detachedSession(store, SESSION_OPTIONS, newSessionKey()).increment("num_visits"));
     await Promise.all(batch);
   }
 }
-
-const FILL_OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
 
 /** The store ops of each engine keeping a directory, at `rows` and ten times as many sessions, alternating: whether the directory's size slows them. */
 async function directoryScale(plan: EnginesPlan, redisUrl: string): Promise<void> {

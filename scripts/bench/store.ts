@@ -11,7 +11,8 @@ import { openDatabase, type Database } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
 import { AUTH_HASH_LENGTH, SESSIONS_PER_USER } from "./shapes";
 
-const OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
+/** What every session the bench makes through the library is opened with. */
+export const SESSION_OPTIONS = { cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, maxBytes: 65_536 };
 const HOT_SESSIONS = 1000;
 
 export interface StoreFixture {
@@ -93,7 +94,7 @@ export async function libsqlFile(rows: number, shape?: RowShape): Promise<Libsql
   };
 }
 
-const session = (store: SessionStore, key: string) => detachedSession(store, OPTIONS, key);
+const session = (store: SessionStore, key: string) => detachedSession(store, SESSION_OPTIONS, key);
 
 /** HOT_SESSIONS sessions written once each into `store`, for the ops to go round; `close` releases what the store holds. */
 export async function hotFixture(store: SessionStore, close: () => Promise<void>, rawLookup?: StoreFixture["rawLookup"]): Promise<StoreFixture> {
