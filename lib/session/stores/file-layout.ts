@@ -8,18 +8,11 @@ import { access, mkdir, readdir, readFile, rename, rm, unlink, utimes, writeFile
 import path from "node:path";
 import { securityEvent } from "../log";
 import type { JsonValue } from "../types";
+import type { StoredSession } from "./session-info";
 
 /** One session's file: its data and what the device list and the sweep need. No key in it. */
-export interface FileRecord {
+export interface FileRecord extends StoredSession {
   data: Record<string, JsonValue>;
-  expiresAt: number;
-  /** A tombstone's end time: the key is dead until the file expires and is swept. */
-  endedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-  userId: number | null;
-  userAgent: string | null;
-  network: string | null;
   /** Its entry in the index of anonymous sessions (file-anonymous.ts), while it has one. */
   anonymous?: string;
 }

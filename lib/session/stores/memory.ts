@@ -7,22 +7,13 @@ import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
 import { assertWithinLimit, userIdOf } from "./data-limits";
-import { newestFirst, sessionInfo } from "./session-info";
+import { newestFirst, sessionInfo, type StoredSession } from "./session-info";
 
 type Data = Record<string, JsonValue>;
 
-/** The reserved key whose integer value names the user (per-user listing), as in the libSQL store. */
-
-interface Entry {
+interface Entry extends StoredSession {
   /** JSON text, as the database keeps it: what a caller gets back is never the store's own object. */
   data: string;
-  expiresAt: number;
-  endedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-  userId: number | null;
-  userAgent: string | null;
-  network: string | null;
 }
 
 /** JSON.parse defines `__proto__` as an ordinary own key, never a prototype. */

@@ -8,6 +8,15 @@ export interface ListedSession {
   network: string | null;
 }
 
+/** What a store that keeps sessions in JavaScript objects (memory, file) holds beside the data: a libSQL row's columns. */
+export interface StoredSession extends ListedSession {
+  expiresAt: number;
+  /** A tombstone's end time: the key is dead until the session expires and is swept. */
+  endedAt: number | null;
+  /** The signed-in user (`_auth_user_id`), for the device list. */
+  userId: number | null;
+}
+
 /** A device-list row: named by a prefix of the key's hash (never the key), newest activity as last seen. */
 export function sessionInfo(keyHash: string, session: ListedSession, currentHash: string | null): UserSessionInfo {
   return {
