@@ -1,10 +1,9 @@
 import { runHook, type SessionHooks, type SessionStore } from "./types";
 
 /**
- * Rows per batch of `sessions:clear`. Each batch is one short write lock (about
- * a second at this size here) and memory for its rowids; far smaller batches
- * rewrite the same random key-index pages over and over (5,000: 39 s for a
- * million rows on this machine; 100,000: 9 s).
+ * Rows per batch of `sessions:clear`. Each batch is one short write lock and
+ * memory for its rowids; far smaller batches rewrite the same random key-index
+ * pages over and over (docs/DESIGN.md, Cleanup, has the figures).
  */
 export const CLEAR_BATCH_SIZE = 100_000;
 
