@@ -173,7 +173,7 @@ test("database locked past the busy timeout: 503 page, nothing half-written, rec
     expect(count((await visit()).body)).toBe(1);
 
     const lock = await locker.transaction("write"); // holds the write lock: BEGIN IMMEDIATE
-    await lock.execute("UPDATE sessions SET updated_at = updated_at");
+    await lock.execute("UPDATE sessions SET last_seen_at = last_seen_at");
     const during = await fetch(`${server.baseURL}/library`, { headers: { cookie } }); // waits out the 5 s busy timeout
     expect(during.status).toBe(503);
     expect(await during.text()).toContain("Session storage is unavailable");

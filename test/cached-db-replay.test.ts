@@ -45,7 +45,7 @@ function switchable(inner: RedisConnection, latencyMs = 0) {
 async function fillUserSessions(db: Awaited<ReturnType<typeof tempDatabase>>["db"], count: number, data = '{"_auth_user_id":5}'): Promise<void> {
   await db.$client.execute({
     sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-          INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id) SELECT 'filler' || i, ?, ?, 0, 0, 5 FROM n`,
+          INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at, user_id) SELECT 'filler' || i, ?, ?, 0, 0, 5 FROM n`,
     args: [count, data, Date.now() + 3_600_000],
   });
 }

@@ -226,7 +226,7 @@ describe("file engine: faults", () => {
   it("a session file written by hand (wrong shape) or replaced by a directory loads as missing; a write replaces it; the sweep removes it", async () => {
     const dir = tempDirectory();
     const store = new FileStore(dir);
-    const valid = { expiresAt: Date.now() + 60_000, endedAt: null, createdAt: 1, updatedAt: 1, userId: null, userAgent: null, network: null };
+    const valid = { expiresAt: Date.now() + 60_000, endedAt: null, createdAt: 1, lastSeenAt: 1, userId: null, userAgent: null, network: null };
     const damages: ((file: string) => void)[] = [
       (file) => writeFileSync(file, JSON.stringify({ ...valid, data: null })),
       (file) => writeFileSync(file, JSON.stringify({ ...valid, data: [1, 2] })),

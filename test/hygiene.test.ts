@@ -49,11 +49,11 @@ describe("expiry hygiene: db engine rows", () => {
     await s.set("x", 1);
     await s.save();
     const keyHash = hashKey(s.sessionKey!);
-    await engine.db!.$client.execute({ sql: "UPDATE sessions SET expires_at = ?, updated_at = 0 WHERE key_hash = ?", args: [Date.now() + 10_000, keyHash] });
+    await engine.db!.$client.execute({ sql: "UPDATE sessions SET expires_at = ?, last_seen_at = 0 WHERE key_hash = ?", args: [Date.now() + 10_000, keyHash] });
     await (await b.request()).refresh();
-    const row = (await engine.db!.$client.execute({ sql: "SELECT expires_at, updated_at FROM sessions WHERE key_hash = ?", args: [keyHash] })).rows[0];
+    const row = (await engine.db!.$client.execute({ sql: "SELECT expires_at, last_seen_at FROM sessions WHERE key_hash = ?", args: [keyHash] })).rows[0];
     assert.ok(Number(row.expires_at) > Date.now() + 1_209_000_000, "expiry pushed to a full age from now");
-    assert.ok(Number(row.updated_at) > Date.now() - 5000, "last seen is now");
+    assert.ok(Number(row.last_seen_at) > Date.now() - 5000, "last seen is now");
 
     const empty = new TestBrowser(engine);
     empty.cookie = await engine.engine.open().cookie.write("A".repeat(43));
@@ -68,12 +68,12 @@ describe("expiry hygiene: db engine rows", () => {
     const now = Date.now();
     const insert = (i: number, expiresAt: number) =>
       engine.db!.$client.execute({
-        sql: "INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at) VALUES (?, '{\"a\":1}', ?, ?, ?)",
+        sql: "INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at) VALUES (?, '{\"a\":1}', ?, ?, ?)",
         args: [`h${i}`, expiresAt, now, now],
       });
     await engine.db!.$client.batch(
       Array.from({ length: 2500 }, (_, i) => ({
-        sql: "INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at) VALUES (?, '{\"a\":1}', ?, ?, ?)",
+        sql: "INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at) VALUES (?, '{\"a\":1}', ?, ?, ?)",
         args: [`expired${i}`, now - 1000, now, now],
       })),
     );

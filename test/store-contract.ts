@@ -12,7 +12,7 @@
 // Loading and saving
 // - load of a key never written → "missing" (Django's exists() is false).
 // - save → "saved"; load → "live" with exactly the data, in a later request too;
-//   createdAt is kept by later writes, refreshedAt is never before it, expiresAt is the write's.
+//   createdAt is kept by later writes, lastSeenAt is never before it, expiresAt is the write's.
 // - A save applies only its change (SessionChange): keys it neither sets nor
 //   removes keep their values; `removed` deletes keys; `replaceAll` writes
 //   exactly `set`.
@@ -159,7 +159,7 @@ export function storeContract(name: string, makeStore: () => Promise<ContractFix
         assert.deepEqual(dataOf(first), { a: 1, nested: { list: [true, null, "ü"] } });
         assert.equal(await exists(next, key), true);
         if (first.state !== "live") return;
-        assert.ok(first.createdAt >= before && first.refreshedAt >= first.createdAt);
+        assert.ok(first.createdAt >= before && first.lastSeenAt >= first.createdAt);
         // The expiry it was saved with (ctx(): a minute from then), give or take a store's index slack.
         assert.ok(Math.abs(first.expiresAt - (before + 60_000)) < 61_000, `expiresAt ${first.expiresAt - before} ms after saving`);
         await sleep(5);

@@ -21,7 +21,7 @@ export interface SessionChange {
 }
 
 export type LoadResult =
-  | { state: "live"; data: Record<string, JsonValue>; createdAt: number; refreshedAt: number; expiresAt: number }
+  | { state: "live"; data: Record<string, JsonValue>; createdAt: number; lastSeenAt: number; expiresAt: number }
   | { state: "missing" } // never written, expired, or swept: a fresh session under the same key
   | { state: "ended" }; // flushed or rotated: the key is dead
 

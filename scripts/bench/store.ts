@@ -47,7 +47,7 @@ export async function fillRows(db: Database, rows: number, shape: RowShape = {})
     await db.$client.execute({
       sql: `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < :n),
               filled(i, user) AS (SELECT :done + i, CASE WHEN :every > 0 AND (:done + i) % :every = 0 THEN 1 + (:done + i) / :every / :perUser END FROM seq)
-            INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
+            INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at, user_id, user_agent, network)
             SELECT lower(hex(randomblob(32))),
               CASE WHEN user IS NULL THEN '{"num_visits":1}'
                 ELSE json_object('num_visits', 3, '_auth_user_id', user, '_auth_user_hash', substr(hex(randomblob(32)), 1, :hashLength)) END,

@@ -62,7 +62,7 @@ function decode(text: string): LoadResult | undefined {
   try {
     const entry = JSON.parse(text) as Cached;
     if (entry.s === "ended") return { state: "ended" };
-    if (entry.s === "live" && entry.e > Date.now()) return { state: "live", data: entry.d, createdAt: entry.c, refreshedAt: entry.r, expiresAt: entry.e };
+    if (entry.s === "live" && entry.e > Date.now()) return { state: "live", data: entry.d, createdAt: entry.c, lastSeenAt: entry.r, expiresAt: entry.e };
   } catch {
     // Not ours, or damaged: the record answers.
   }
@@ -235,7 +235,7 @@ export class CachedDbStore implements SessionStore {
     if (loaded.state === "missing") return ["", 0];
     const ttl = Math.min(this.ttlMs, loaded.expiresAt - Date.now());
     if (ttl <= 0) return ["", 0];
-    const cached: Cached = { s: "live", d: loaded.data, c: loaded.createdAt, r: loaded.refreshedAt, e: loaded.expiresAt };
+    const cached: Cached = { s: "live", d: loaded.data, c: loaded.createdAt, r: loaded.lastSeenAt, e: loaded.expiresAt };
     return [JSON.stringify(cached), ttl];
   }
 

@@ -112,7 +112,7 @@ export class CookieStore implements SessionStore {
   async load(key: string): Promise<LoadResult> {
     const entry = this.payloads.get(key);
     if (!entry) return { state: "missing" };
-    return { state: "live", data: { ...this.liveData(key) }, createdAt: entry.payload.c, refreshedAt: entry.payload.t, expiresAt: entry.payload.e };
+    return { state: "live", data: { ...this.liveData(key) }, createdAt: entry.payload.c, lastSeenAt: entry.payload.t, expiresAt: entry.payload.e };
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {

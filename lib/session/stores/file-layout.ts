@@ -30,7 +30,7 @@ function isRecord(value: unknown): value is FileRecord {
     typeof value.expiresAt === "number" &&
     (value.endedAt === null || typeof value.endedAt === "number") &&
     typeof value.createdAt === "number" &&
-    typeof value.updatedAt === "number" &&
+    typeof value.lastSeenAt === "number" &&
     (value.userId === null || Number.isInteger(value.userId)) &&
     (value.userAgent === null || typeof value.userAgent === "string") &&
     (value.network === null || typeof value.network === "string") &&

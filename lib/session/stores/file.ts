@@ -65,7 +65,7 @@ export class FileStore implements SessionStore, FileStoreInternals {
     if (!record) return { state: "missing" };
     if (record.endedAt !== null) return { state: "ended" };
     if (record.expiresAt <= Date.now()) return { state: "missing" };
-    return { state: "live", data: record.data, createdAt: record.createdAt, refreshedAt: record.updatedAt, expiresAt: record.expiresAt };
+    return { state: "live", data: record.data, createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, expiresAt: record.expiresAt };
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
@@ -103,7 +103,7 @@ export class FileStore implements SessionStore, FileStoreInternals {
   async touch(key: string, ctx: WriteContext): Promise<void> {
     const keyHash = hashOf(key);
     await this.writing(keyHash, async (old, now) => {
-      if (isLive(old, now)) await this.put(keyHash, old, { ...old, expiresAt: ctx.expiresAt, updatedAt: now });
+      if (isLive(old, now)) await this.put(keyHash, old, { ...old, expiresAt: ctx.expiresAt, lastSeenAt: now });
     });
   }
 
@@ -155,7 +155,7 @@ export class FileStore implements SessionStore, FileStoreInternals {
       expiresAt: ctx.expiresAt,
       endedAt: null,
       createdAt: live?.createdAt ?? now,
-      updatedAt: now,
+      lastSeenAt: now,
       userId: userIdOf(data),
       userAgent: live?.userAgent ?? ctx.userAgent ?? null,
       network: ctx.network ?? live?.network ?? null,

@@ -13,7 +13,7 @@ export const sessions = sqliteTable(
     data: text("data").notNull().default("{}"),
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
     endedAt: integer("ended_at"),
     userId: integer("user_id"),
     userAgent: text("user_agent"),

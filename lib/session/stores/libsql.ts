@@ -38,7 +38,7 @@ const LIVE_DATA = `(CASE WHEN expires_at > :now AND json_valid(data) THEN data E
  */
 const MOVED_EXPIRY = `CASE WHEN abs(excluded.expires_at - expires_at) >= :slack OR expires_at <= :now THEN excluded.expires_at ELSE expires_at END`;
 
-const LOAD_SQL = `SELECT data, expires_at AS expiresAt, ended_at AS endedAt, created_at AS createdAt, updated_at AS updatedAt
+const LOAD_SQL = `SELECT data, expires_at AS expiresAt, ended_at AS endedAt, created_at AS createdAt, last_seen_at AS lastSeenAt
   FROM sessions WHERE key_hash = :keyHash`;
 
 /** The payload limit of a row whose user (after the write) is `userId`: SESSION_ANONYMOUS_MAX_BYTES without one. */
@@ -59,7 +59,7 @@ const COUNT_GROWTH_BYTES = 17;
  * than the upsert below, which handles everything else (and the exact size
  * check of a row near SESSION_MAX_BYTES).
  */
-const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, json_extract(data, :path) + :by), updated_at = :now
+const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, json_extract(data, :path) + :by), last_seen_at = :now
   WHERE key_hash = :keyHash AND ended_at IS NULL AND expires_at > :now AND abs(:expiresAt - expires_at) < :slack
     AND CASE WHEN json_valid(data) THEN json_type(data, :path) END = 'integer'
     AND abs(json_extract(data, :path) + :by) <= ${SAFE_INTEGER}
@@ -69,7 +69,7 @@ const INCREMENT_LIVE_SQL = `UPDATE sessions SET data = json_set(data, :path, jso
 const COUNTED_DATA = `json_set(${LIVE_DATA}, :path, coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by)`;
 
 /** Refuses (no row returned) a value that is not a whole number, a count that would not stay exact, a payload past the limit. */
-const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_agent, network)
+const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at, user_agent, network)
   SELECT :keyHash, json_object(:field, :by), :expiresAt, :now, :now, :userAgent, :network
   WHERE length(CAST(json_object(:field, :by) AS BLOB)) <= :anonymousMaxBytes
   ON CONFLICT (key_hash) DO UPDATE SET
@@ -78,7 +78,7 @@ const INCREMENT_SQL = `INSERT INTO sessions (key_hash, data, expires_at, created
     user_id = CASE WHEN expires_at > :now THEN user_id END,
     network = coalesce(excluded.network, network),
     expires_at = ${MOVED_EXPIRY},
-    updated_at = excluded.updated_at
+    last_seen_at = excluded.last_seen_at
   WHERE ended_at IS NULL AND coalesce(json_type(${LIVE_DATA}, :path), 'integer') = 'integer'
     AND abs(coalesce(json_extract(${LIVE_DATA}, :path), 0) + :by) <= ${SAFE_INTEGER}
     AND length(CAST(${COUNTED_DATA} AS BLOB)) <= ${limitFor("CASE WHEN expires_at > :now THEN user_id END")}
@@ -111,7 +111,7 @@ function saveSql(setCount: number, removedCount: number, replaceAll: boolean, se
   }
   const userId = setsUserId ? ":userId" : "CASE WHEN expires_at > :now THEN user_id END";
   // Both limits checked in the statement itself: concurrent saves of different keys cannot together pass them.
-  return `INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
+  return `INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at, user_id, user_agent, network)
   SELECT :keyHash, :inserted, :expiresAt, :now, :now, :userId, :userAgent, :network
   WHERE length(CAST(:inserted AS BLOB)) <= ${limitFor(":userId")}
   ON CONFLICT (key_hash) DO UPDATE SET
@@ -121,7 +121,7 @@ function saveSql(setCount: number, removedCount: number, replaceAll: boolean, se
     user_agent = coalesce(user_agent, excluded.user_agent),
     network = coalesce(excluded.network, network),
     expires_at = ${MOVED_EXPIRY},
-    updated_at = excluded.updated_at
+    last_seen_at = excluded.last_seen_at
   WHERE ended_at IS NULL AND length(CAST(${data} AS BLOB)) <= ${limitFor(userId)}
   RETURNING data, ${WRITE_FACTS}`;
 }
@@ -138,7 +138,7 @@ interface StoredSession {
   expiresAt: number;
   endedAt: number | null;
   createdAt: number;
-  updatedAt: number;
+  lastSeenAt: number;
 }
 
 /** The arguments every upsert shares. */
@@ -251,7 +251,7 @@ export class LibsqlStore implements SessionStore {
     try {
       const data: unknown = JSON.parse(row.data);
       if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not an object");
-      return { state: "live", data: data as Record<string, JsonValue>, createdAt: row.createdAt, refreshedAt: row.updatedAt, expiresAt: row.expiresAt };
+      return { state: "live", data: data as Record<string, JsonValue>, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt };
     } catch {
       securityEvent("corrupt session data", { keyHash: hashKey(key).slice(0, 8) });
       return { state: "missing" };
@@ -307,7 +307,7 @@ export class LibsqlStore implements SessionStore {
   async touch(key: string, ctx: WriteContext): Promise<void> {
     await this.writing(() => this.db
       .update(sessions)
-      .set({ expiresAt: ctx.expiresAt, updatedAt: Date.now() })
+      .set({ expiresAt: ctx.expiresAt, lastSeenAt: Date.now() })
       .where(and(eq(sessions.keyHash, hashKey(key)), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now()))));
   }
 
@@ -322,7 +322,7 @@ export class LibsqlStore implements SessionStore {
     const statements = [];
     if (moves) {
       // Only while the old key is not ended: a sign-out or password change that ended it first wins (one transaction).
-      statements.push(this.db.run(sql`INSERT INTO sessions (key_hash, data, expires_at, created_at, updated_at, user_id, user_agent, network)
+      statements.push(this.db.run(sql`INSERT INTO sessions (key_hash, data, expires_at, created_at, last_seen_at, user_id, user_agent, network)
         SELECT ${hashKey(newKey)}, ${JSON.stringify(data)}, ${numberParam(ctx.expiresAt)}, ${numberParam(ctx.createdAt)}, ${numberParam(now)},
           ${userIdOf(data) === null ? null : numberParam(userIdOf(data)!)}, ${ctx.userAgent ?? null}, ${ctx.network ?? null}
         WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE key_hash = ${oldHash} AND ended_at IS NOT NULL)`));
@@ -345,15 +345,15 @@ export class LibsqlStore implements SessionStore {
     list: async (userId, currentKey) => {
       const current = currentKey ? hashKey(currentKey) : null;
       const rows = await this.db
-        .select({ keyHash: sessions.keyHash, createdAt: sessions.createdAt, updatedAt: sessions.updatedAt, userAgent: sessions.userAgent, network: sessions.network })
+        .select({ keyHash: sessions.keyHash, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, userAgent: sessions.userAgent, network: sessions.network })
         .from(sessions)
         .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt), gt(sessions.expiresAt, Date.now())))
-        .orderBy(desc(sessions.updatedAt));
+        .orderBy(desc(sessions.lastSeenAt));
       return rows.map(
         (row): UserSessionInfo => ({
           id: row.keyHash.slice(0, 12),
           createdAt: new Date(row.createdAt),
-          lastSeenAt: new Date(row.updatedAt),
+          lastSeenAt: new Date(row.lastSeenAt),
           userAgent: row.userAgent,
           network: row.network,
           current: row.keyHash === current,

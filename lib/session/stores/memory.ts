@@ -42,7 +42,7 @@ export class MemoryStore implements SessionStore {
       expiresAt: ctx.expiresAt,
       endedAt: null,
       createdAt: createdAt ?? (old && old.expiresAt > now ? old.createdAt : now),
-      updatedAt: now,
+      lastSeenAt: now,
       userId: userIdOf(data),
       userAgent: old?.userAgent ?? ctx.userAgent ?? null,
       network: ctx.network ?? old?.network ?? null,
@@ -59,7 +59,7 @@ export class MemoryStore implements SessionStore {
     if (!entry) return { state: "missing" };
     if (entry.endedAt !== null) return { state: "ended" };
     if (entry.expiresAt <= Date.now()) return { state: "missing" };
-    return { state: "live", data: parse(entry.data), createdAt: entry.createdAt, refreshedAt: entry.updatedAt, expiresAt: entry.expiresAt };
+    return { state: "live", data: parse(entry.data), createdAt: entry.createdAt, lastSeenAt: entry.lastSeenAt, expiresAt: entry.expiresAt };
   }
 
   async save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {
@@ -97,7 +97,7 @@ export class MemoryStore implements SessionStore {
   async touch(key: string, ctx: WriteContext): Promise<void> {
     const entry = this.entries.get(hashKey(key));
     const now = Date.now();
-    if (entry && entry.endedAt === null && entry.expiresAt > now) Object.assign(entry, { expiresAt: ctx.expiresAt, updatedAt: now });
+    if (entry && entry.endedAt === null && entry.expiresAt > now) Object.assign(entry, { expiresAt: ctx.expiresAt, lastSeenAt: now });
   }
 
   async end(key: string): Promise<void> {

@@ -147,7 +147,7 @@ export class RedisStore implements SessionStore {
     const flat = reply[3] as string[];
     const data: Record<string, JsonValue> = {};
     for (let i = 0; i < flat.length; i += 2) putOwn(data, flat[i], JSON.parse(flat[i + 1]) as JsonValue);
-    return { state: "live", data, createdAt: Number(reply[1]), refreshedAt: Number(reply[2]), expiresAt: Number(reply[4]) };
+    return { state: "live", data, createdAt: Number(reply[1]), lastSeenAt: Number(reply[2]), expiresAt: Number(reply[4]) };
   }
 
   save(key: string, change: SessionChange, ctx: WriteContext): Promise<WriteResult> {

@@ -3,7 +3,7 @@ import type { UserSessionInfo } from "../types";
 /** What a store keeps of a session for the device list. */
 export interface ListedSession {
   createdAt: number;
-  updatedAt: number;
+  lastSeenAt: number;
   userAgent: string | null;
   network: string | null;
 }
@@ -22,7 +22,7 @@ export function sessionInfo(keyHash: string, session: ListedSession, currentHash
   return {
     id: keyHash.slice(0, 12),
     createdAt: new Date(session.createdAt),
-    lastSeenAt: new Date(session.updatedAt),
+    lastSeenAt: new Date(session.lastSeenAt),
     userAgent: session.userAgent,
     network: session.network,
     current: keyHash === currentHash,
@@ -30,6 +30,6 @@ export function sessionInfo(keyHash: string, session: ListedSession, currentHash
 }
 
 /** Rows newest activity first, as every store lists them. */
-export function newestFirst<T extends { updatedAt: number }>(a: T, b: T): number {
-  return b.updatedAt - a.updatedAt;
+export function newestFirst<T extends { lastSeenAt: number }>(a: T, b: T): number {
+  return b.lastSeenAt - a.lastSeenAt;
 }
