@@ -8,14 +8,14 @@ import * as schema from "./schema";
 import { readDatabaseSettings } from "./settings";
 
 /** A plain local database file, for the statements that run on it directly (the app's prepared reads, the session store's). */
-export interface LocalFile {
+export interface LocalDatabase {
   file: string;
   /** The process's direct connection to it (opened as the client's is), shared by those statements. */
   shared: LocalConnection;
 }
 
 /** Drizzle over the client; `$local` when the database is a plain local file. */
-export type Database = LibSQLDatabase<typeof schema> & { $client: Client; $local?: LocalFile };
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client; $local?: LocalDatabase };
 
 /** How long a local write waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -98,7 +98,7 @@ export function openDatabase(location: DatabaseLocation | string): Database {
   void configure().catch(() => {});
   const guarded = reopenAfterFailure(client, configure);
   if (file) startCheckpoints(guarded);
-  const $local: LocalFile | undefined = file
+  const $local: LocalDatabase | undefined = file
     ? { file, shared: new LocalConnection(file, BUSY_TIMEOUT_MS, pragmas) }
     : undefined;
   return Object.assign(drizzle(guarded, { schema }), { $client: guarded, ...($local ? { $local } : {}) });

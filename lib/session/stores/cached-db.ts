@@ -159,7 +159,7 @@ export class CachedDbStore implements SessionStore {
   }
 
   /** Drops the entries of these keys, in slices; what the cache misses waits in `pending` for a replay. */
-  private async invalidate(keyHashes: string[]): Promise<void> {
+  private async dropCached(keyHashes: string[]): Promise<void> {
     let done = 0;
     if (!this.pausedAfterFault()) {
       for (; done < keyHashes.length; done += DROP_SLICE) if (!(await this.drop(keyHashes.slice(done, done + DROP_SLICE)))) break;
@@ -204,7 +204,7 @@ export class CachedDbStore implements SessionStore {
     try {
       return await write;
     } finally {
-      await this.invalidate(keys.map(hashKey));
+      await this.dropCached(keys.map(hashKey));
     }
   }
 
@@ -283,7 +283,7 @@ export class CachedDbStore implements SessionStore {
       this.health.skipUntil = Date.now() + this.ttlMs;
       throw error;
     }
-    await this.invalidate(ended);
+    await this.dropCached(ended);
     return ended;
   }
 }

@@ -41,7 +41,7 @@ function isPayload(value: Record<string, unknown>): value is Record<string, unkn
  * cookie and nothing is stored server-side. One instance per request: it
  * holds what the incoming cookie carried and what this request wrote.
  *
- * What it cannot do, by design: list or revoke sessions server-side (a
+ * What it cannot do, by design: list or end sessions server-side (a
  * copied cookie stays valid until it expires), merge concurrent requests
  * (the last response's cookie wins), or persist a write made while a server
  * component renders (only the proxy, actions and route handlers can set it).

@@ -39,7 +39,7 @@ class PreparedStatements implements Statements {
   private preparedOn: Connection | undefined;
   private readonly cache = new Map<string, Compiled>();
 
-  constructor(private readonly local: LocalFile) {}
+  constructor(private readonly local: SharedConnection) {}
 
   async all<Row>(sql: string, args: SqlArgs): Promise<Row[]> {
     return this.running((connection) => {
@@ -156,7 +156,7 @@ class ClientStatements implements Statements {
  * (lib/db/local-connection.ts here): shared with the app's own prepared
  * reads, so that a session write leaves their cached pages valid.
  */
-export interface LocalFile {
+export interface SharedConnection {
   shared: {
     /** The open connection (the same one until a reset). */
     get(): Connection;
@@ -166,6 +166,6 @@ export interface LocalFile {
 }
 
 /** Prepared statements on a plain local file; the client's own execute anywhere else. */
-export function statementsFor(client: Client, local: LocalFile | undefined): Statements {
+export function statementsFor(client: Client, local: SharedConnection | undefined): Statements {
   return local ? new PreparedStatements(local) : new ClientStatements(client);
 }

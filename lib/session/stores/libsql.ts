@@ -4,7 +4,7 @@ import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { sessions } from "./libsql-schema";
 import { withRoom } from "./make-room";
-import { statementsFor, type LocalFile, type SqlArgs, type Statements } from "./libsql-statements";
+import { statementsFor, type SharedConnection, type SqlArgs, type Statements } from "./libsql-statements";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";
@@ -192,7 +192,7 @@ export interface LibsqlStoreOptions {
 export interface LibsqlConnection {
   client: Client;
   /** A plain local database file (not a replica, not :memory:): per-request statements are prepared on it. */
-  local?: LocalFile;
+  local?: SharedConnection;
 }
 
 export class LibsqlStore implements SessionStore {
