@@ -1,6 +1,7 @@
 // `npm run bench` (`-- --quick` for a smoke run of a few minutes): what sessions cost, and how
 // ours compares with Django on its own pages. Prints each figure with its goal; a full run (or
-// `--write`) writes docs/PERFORMANCE.md and its chart, a quick one only prints.
+// `--write`) writes docs/PERFORMANCE.md and its chart; a quick one, or one phase (`--only=`), only
+// prints. `--baseline=<checkout>` adds this build against another checkout's, side by side.
 import { execFileSync } from "node:child_process";
 import { openDatabase } from "../../lib/db/client";
 import { prepareDatabase } from "../../lib/db/prepare";
@@ -10,13 +11,14 @@ import { bars, figures, fmt, notes, report } from "./figures";
 import { SERVER_NODE, SERVER_NODE_VERSION } from "./node";
 import { writeReport } from "./report";
 import { sessionsFigures } from "./sessions";
+import { baselineFigures } from "./baseline";
 import { alternateOps, fillRows, opsPerSecond, storeFixture, tempDbFile } from "./store";
 import { djangoFigures } from "./versus";
 import { wrkReady } from "./wrk";
 
 const quick = process.argv.includes("--quick");
-const write = !quick || process.argv.includes("--write");
-/** `--only=django` (or sessions, store, clear, engines, capacity): one phase, for working on it. */
+const write = (!quick && !process.argv.some((arg) => arg.startsWith("--only="))) || process.argv.includes("--write");
+/** `--only=django` (or sessions, store, clear, engines, capacity, baseline): one phase, for working on it. */
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const plan = quick
   ? {
@@ -79,6 +81,9 @@ const PHASES: Record<string, () => Promise<void>> = {
   engines: () => engineFigures(plan.engines, http),
   capacity: () => capacityFigures(plan.capacity),
 };
+// Against another checkout's build only when asked (`--baseline=<dir>`): a change's own cost.
+const baseline = process.argv.find((arg) => arg.startsWith("--baseline="))?.slice("--baseline=".length);
+if (baseline) PHASES.baseline = () => (http ? baselineFigures(baseline, plan.http) : Promise.resolve());
 for (const [name, phase] of Object.entries(PHASES)) if (!only || only === name) await phase();
 const missed = figures.filter((f) => f.met === false).map((f) => f.name);
 console.log(missed.length ? `goals not met: ${missed.join(", ")}` : "every goal met");
@@ -86,5 +91,5 @@ if (write) {
   writeReport(figures, bars, notes, quick);
   console.log("wrote docs/PERFORMANCE.md and docs/performance.svg");
 } else {
-  console.log("a quick run: docs/PERFORMANCE.md left as it was (add --write to write it)");
+  console.log("a quick or one-phase run: docs/PERFORMANCE.md left as it was (add --write to write it)");
 }

@@ -52,10 +52,14 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** `processes` 1: `next start`; more: start:cluster with that many workers. `env` adds to (or overrides) the server's environment: SESSION_ENGINE, REDIS_URL. */
-export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}): Promise<Server> {
+/**
+ * `processes` 1: `next start`; more: start:cluster with that many workers. `env` adds to (or
+ * overrides) the server's environment: SESSION_ENGINE, REDIS_URL. `cwd`: another checkout's build.
+ */
+export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}, cwd?: string): Promise<Server> {
   const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
   const child = spawn(SERVER_NODE, args, {
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",
