@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cookieAttributes, deletingCookieAttributes, parseSecrets, ImproperlyConfigured, readSettings } from "../lib/session";
+import { ImproperlyConfigured, readSettings } from "../lib/session";
+import { cookieAttributes, deletingCookieAttributes, parseSecrets } from "../lib/session/testing";
 import { readDatabaseSettings } from "../lib/db/settings";
 
 describe("settings", () => {
