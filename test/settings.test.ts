@@ -60,6 +60,13 @@ describe("settings", () => {
     assert.throws(() => readSettings({ SESSION_COOKIE_SAMESITE: "None" }), /SESSION_COOKIE_SECURE/);
   });
 
+  it("SESSION_SECRET is a setting: parsed into secrets (the first seals), a bad one refused naming it, none when unset", () => {
+    const [a, b] = ["a".repeat(32), "b".repeat(40)];
+    assert.deepEqual(readSettings({ SESSION_SECRET: `${a}, ${b}` }).secrets, [a, b]);
+    assert.equal(readSettings({}).secrets, undefined);
+    assert.throws(() => readSettings({ SESSION_SECRET: "short" }), (e: Error) => e instanceof ImproperlyConfigured && e.message.includes("SESSION_SECRET"));
+  });
+
   it("refuses secrets under 32 characters", () => {
     assert.throws(() => parseSecrets("short"), /at least 32/);
     assert.deepEqual(parseSecrets(`${"a".repeat(32)}, ${"b".repeat(40)}`), ["a".repeat(32), "b".repeat(40)]);

@@ -14,6 +14,7 @@ export { hashKey, newSessionKey } from "./keys";
 export { networkOf } from "./network";
 export { isUnavailability, storeRecentlyFailed } from "./availability";
 export { clearExpiredSessions } from "./clear";
+export { sessionServices } from "./services";
 export { startExpirySweep, SWEEP_BATCH } from "./sweep";
 export { addMessage, takeMessages, MESSAGE_KEY_PREFIX, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES } from "./messages";
 export { LibsqlStore } from "./stores/libsql";
