@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { MISSING_DATA_HEADER } from "@/lib/session";
+import { sessions } from "@/lib/sessions";
 import { NoSessionData } from "./getsession/no-session-data";
 
 /**
@@ -8,6 +8,6 @@ import { NoSessionData } from "./getsession/no-session-data";
  * the server HTML, unlike a page's own notFound().
  */
 export default async function NotFound() {
-  if ((await headers()).get(MISSING_DATA_HEADER) === "/getsession") return <NoSessionData />;
+  if (sessions().missingDataPath(await headers()) === "/getsession") return <NoSessionData />;
   return <h1>Page not found</h1>;
 }

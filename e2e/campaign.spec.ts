@@ -4,7 +4,7 @@
 // A seeded generator: the seed is printed; CAMPAIGN_SEED=<seed> replays the same inputs.
 import { createClient } from "@libsql/client";
 import { writeFileSync } from "node:fs";
-import { newSessionKey, sealKey } from "../lib/session";
+import { newSessionKey, sealKey } from "../lib/session/testing";
 import { SESSION_MAX_BYTES } from "./campaign/atoms";
 import { ENTRIES, generate, POOL_SIZE, SIZE_SLOT, type Ctx, type Entry } from "./campaign/generate";
 import { CookieJar, hiddenFields, pageText, send, setCookieValue, type Res } from "./campaign/http";

@@ -1,6 +1,6 @@
 import { createClient } from "@libsql/client";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
-import { hashKey, keyFromCookie } from "../lib/session";
+import { hashKey, keyFromCookie } from "../lib/session/testing";
 import { COOKIE_NAME, databaseFile, TEST_SECRET, type EngineName } from "./env";
 
 export { expect };

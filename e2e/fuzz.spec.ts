@@ -1,7 +1,7 @@
 // Hostile cookies: thousands of generated session cookies against the pages and a server action.
 import { createClient } from "@libsql/client";
 import { randomBytes } from "node:crypto";
-import { newSessionKey, sealKey } from "../lib/session";
+import { newSessionKey, sealKey } from "../lib/session/testing";
 import { hiddenFields } from "./html";
 import { COOKIE_NAME, TEST_SECRET } from "./env";
 import { expect, test } from "./fixtures";

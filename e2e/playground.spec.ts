@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { keyFromCookie } from "../lib/session";
+import { keyFromCookie } from "../lib/session/testing";
 import { COOKIE_NAME, isServerSide, TEST_SECRET } from "./env";
 import { expect, sessionCookie, test } from "./fixtures";
 

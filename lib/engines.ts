@@ -1,8 +1,8 @@
 // The engines SESSION_ENGINE can name, in one list used by the app (lib/sessions.ts), the unit and
 // contract suites (test/engines.ts), the bench and the e2e projects. A new engine is its store's
 // file and one entry here; where its data lives comes in through EngineResources.
-import { cookieEngine, FileStore, LibsqlStore, serverSideEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "./session";
-import { CachedDbStore, RedisStore, type RedisConnection } from "./session/redis";
+import { cookieEngine, fileEngine, libsqlEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "./session";
+import { cachedDbEngine, redisEngine, type RedisConnection } from "./session/redis";
 
 /** A Redis connection and how this engine's keys sit on it. */
 export interface RedisResource {
@@ -49,16 +49,12 @@ function need<K extends EngineNeed>(resources: EngineResources, name: K): Return
   return open() as ReturnType<NonNullable<EngineResources[K]>>;
 }
 
-function redisStore({ connection, prefix }: RedisResource, maxAnonymousSessions?: number): RedisStore {
-  return new RedisStore(connection, { prefix, maxAnonymousSessions });
-}
-
 export const ENGINES: readonly EngineDefinition[] = [
   {
     name: "db",
     serverSide: true,
     needs: ["libsql"],
-    build: (r, o) => serverSideEngine(new LibsqlStore(need(r, "libsql"), o), o.secrets),
+    build: (r, o) => libsqlEngine(need(r, "libsql"), o),
   },
   {
     name: "cookie",
@@ -70,7 +66,10 @@ export const ENGINES: readonly EngineDefinition[] = [
     name: "cache",
     serverSide: true,
     needs: ["redis"],
-    build: (r, o) => serverSideEngine(redisStore(need(r, "redis"), o.maxAnonymousSessions), o.secrets),
+    build: (r, o) => {
+      const { connection, prefix } = need(r, "redis");
+      return redisEngine(connection, { ...o, prefix });
+    },
   },
   {
     name: "cached_db",
@@ -78,15 +77,14 @@ export const ENGINES: readonly EngineDefinition[] = [
     needs: ["libsql", "redis"],
     build: (r, o) => {
       const { connection, prefix, log, processWide } = need(r, "redis");
-      const record = new LibsqlStore(need(r, "libsql"), o);
-      return serverSideEngine(new CachedDbStore(record, connection, { prefix, log, processWide }), o.secrets);
+      return cachedDbEngine(need(r, "libsql"), connection, { secrets: o.secrets, maxAnonymousSessions: o.maxAnonymousSessions, prefix, log, processWide });
     },
   },
   {
     name: "file",
     serverSide: true,
     needs: ["directory"],
-    build: (r, o) => serverSideEngine(new FileStore(need(r, "directory"), o), o.secrets),
+    build: (r, o) => fileEngine(need(r, "directory"), o),
   },
 ];
 

@@ -2,7 +2,6 @@
 import { db } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
 import { readDatabaseSettings } from "./db/settings";
-import { startExpirySweep } from "./session";
 import { sessions } from "./sessions";
 import { recordSocketAddresses } from "./socket-address";
 import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";
@@ -34,8 +33,4 @@ async function prepareWhenReachable(): Promise<void> {
 }
 
 await prepareWhenReachable();
-const { settings, engine, hooks } = sessions();
-if (engine.writesDuringRender) {
-  // Server-side sessions only: the cookie engine keeps nothing to sweep.
-  startExpirySweep(engine.open().store, settings.sweepInterval, (error) => console.error(`[session] expiry sweep failed: ${(error as Error).message}`), hooks);
-}
+sessions().startSweep((error) => console.error(`[session] expiry sweep failed: ${(error as Error).message}`));

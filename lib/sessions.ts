@@ -7,9 +7,9 @@ import { renderWrites, requiredData } from "./render-writes";
 import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
 import { ENGINE_NAMES, engineNamed, type EngineResources } from "./engines";
-import { parseSecrets, readSettings, type LibsqlConnection, type SecretList, type SessionHooks, type SessionSettings, ImproperlyConfigured } from "./session";
+import { readSettings, type LibsqlConnection, type SecretList, type SessionHooks, ImproperlyConfigured } from "./session";
 import { createSessions } from "./session/next";
-import { openRedis, type RedisTarget } from "./session/redis";
+import { openRedis } from "./session/redis";
 
 export const GENERATED_SECRET_FILE = "data/session-secret";
 
@@ -34,9 +34,8 @@ function generatedSecret(file: string): string {
 }
 
 /** SESSION_SECRET (a comma-separated list rotates), else one generated into data/ on first start. */
-function secretsFromEnv(env: NodeJS.ProcessEnv): SecretList {
-  const raw = env.SESSION_SECRET;
-  return raw ? parseSecrets(raw) : [generatedSecret(env.SESSION_SECRET_FILE || GENERATED_SECRET_FILE)];
+function secretsOf(settings: { secrets: SecretList | undefined }, env: NodeJS.ProcessEnv): SecretList {
+  return settings.secrets ?? [generatedSecret(env.SESSION_SECRET_FILE || GENERATED_SECRET_FILE)];
 }
 
 /** The session store's view of the app's database: its client, and the local file when it is one. */
@@ -45,7 +44,7 @@ export function libsqlConnection(database: Database): LibsqlConnection {
 }
 
 /** REDIS_CLUSTER_NODES (host:port, comma-separated) selects a Redis Cluster; else REDIS_URL. */
-export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
+export function redisTarget(env: NodeJS.ProcessEnv): { clusterNodes: string[] } | { url: string } {
   const nodes = (env.REDIS_CLUSTER_NODES ?? "").split(",").map((node) => node.trim()).filter(Boolean);
   const malformed = nodes.filter((node) => !/^[\w.-]+:\d{1,5}$/.test(node));
   if (malformed.length > 0) throw new ImproperlyConfigured(`REDIS_CLUSTER_NODES must list host:port entries, comma-separated (got ${JSON.stringify(malformed[0])})`);
@@ -53,11 +52,11 @@ export function redisTarget(env: NodeJS.ProcessEnv): RedisTarget {
 }
 
 /** The app's resources, opened when the engine needs them: its database, a Redis from REDIS_URL or REDIS_CLUSTER_NODES, SESSION_FILE_PATH. */
-function appResources(env: NodeJS.ProcessEnv, settings: SessionSettings): EngineResources {
+function appResources(env: NodeJS.ProcessEnv, filePath: string): EngineResources {
   return {
     libsql: () => libsqlConnection(db()),
     redis: () => ({ connection: openRedis(redisTarget(env)).connection }),
-    directory: () => settings.filePath,
+    directory: () => filePath,
   };
 }
 
@@ -71,13 +70,13 @@ const SECURITY_LOG: SessionHooks = {
 
 function build() {
   const settings = readSettings(process.env, ENGINE_NAMES);
-  const secrets = secretsFromEnv(process.env);
+  const secrets = secretsOf(settings, process.env);
   const engineOptions = { secrets, cookieName: settings.cookieName, maxAnonymousSessions: settings.anonymousMaxSessions };
-  const engine = engineNamed(settings.engine).build(appResources(process.env, settings), engineOptions);
+  const engine = engineNamed(settings.engine).build(appResources(process.env, settings.filePath), engineOptions);
   // The TCP peer, or the entry SESSION_TRUSTED_PROXIES says (lib/forwarded-for.ts): for the device list, the throttle and the budgets.
   const clientAddress = (requestHeaders: Headers) => clientAddressOf(requestHeaders, settings.trustedProxies);
   const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress });
-  return { ...sessions, secrets, engine, hooks: SECURITY_LOG, clientAddress };
+  return { ...sessions, secrets, clientAddress };
 }
 
 let built: ReturnType<typeof build> | undefined;

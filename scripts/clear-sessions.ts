@@ -2,7 +2,6 @@
 import { readFileSync } from "node:fs";
 import { db } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
-import { clearExpiredSessions } from "../lib/session";
 import { sessions } from "../lib/sessions";
 
 await prepareDatabase(db());
@@ -13,8 +12,7 @@ if (db().$client.protocol === "file") {
   await db().$client.execute("PRAGMA wal_autocheckpoint = 20000");
 }
 const started = performance.now();
-const { engine, hooks } = sessions();
-const deleted = await clearExpiredSessions(engine.open().store, undefined, hooks);
+const deleted = await sessions().clearExpired();
 const seconds = (performance.now() - started) / 1000;
 const peakMb = peakRssKb() / 1024;
 console.log(`Deleted ${deleted} expired session${deleted === 1 ? "" : "s"} in ${seconds.toFixed(2)} s (peak RSS ${peakMb.toFixed(0)} MB).`);

@@ -10,8 +10,8 @@ import type { User } from "../lib/auth/users";
 import { describeUserAgent } from "../lib/auth/user-agent";
 import { DEMO_USER, seedDemoData } from "../lib/db/seed";
 import type { Database } from "../lib/db/client";
-import { hashKey, type Session } from "../lib/session";
-import { keyCookie, LibsqlStore, serverSideEngine } from "../lib/session";
+import type { Session } from "../lib/session";
+import { hashKey, keyCookie, LibsqlStore, serverSideEngine } from "../lib/session/testing";
 import { cookieEngine, SECRETS, tempDatabase, TestBrowser, type EngineFixture } from "./harness";
 
 const JOHN = { id: DEMO_USER.id, username: DEMO_USER.username };

@@ -1,7 +1,8 @@
 // Django's sessions_tests mixin (../shared/django-behaviours.md), run against every engine.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { hashKey, SessionKeyError, SessionTooLargeError, SessionValueError, type JsonValue, assertReservedKey, newSessionKey, clearExpiredSessions } from "../lib/session";
+import { SessionTooLargeError, SessionValueError, type JsonValue } from "../lib/session";
+import { hashKey, SessionKeyError, assertReservedKey, newSessionKey, clearExpiredSessions } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { rowCount, TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
 

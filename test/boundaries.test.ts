@@ -14,11 +14,21 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every source file of the project outside lib/session (the app, its lib/, scripts, tests, types, configs). */
+function filesOutsideLibrary(dir = ROOT): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (name.startsWith(".") || name === "node_modules" || full === path.join(ROOT, "lib/session")) return [];
+    if (statSync(full).isDirectory()) return filesOutsideLibrary(full);
+    return /\.(ts|tsx|mts|mjs)$/.test(name) ? [full] : [];
+  });
+}
+
 /** Every module a file imports, resolved to a path from the project root when it is local. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3],
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']|(?:^|\n)\s*declare\s+module\s+["']([^"']+)["']/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? m[4],
   );
   return specifiers.map((spec) => {
     if (spec.startsWith("@/")) return spec.slice(2);
@@ -33,6 +43,49 @@ function offenders(dir: string, forbidden: (spec: string) => boolean): string[] 
       .filter(forbidden)
       .map((spec) => `${path.relative(ROOT, file)} imports ${spec}`),
   );
+}
+
+/** Each import outside lib/session that `forbidden` names, as "file imports spec". */
+function offendersOutside(forbidden: (spec: string) => boolean): string[] {
+  return filesOutsideLibrary().flatMap((file) =>
+    importsOf(file)
+      .filter(forbidden)
+      .map((spec) => `${path.relative(ROOT, file)} imports ${spec}`),
+  );
+}
+
+/** What an app may import: the core, the Next.js glue, the Redis engines, and messages (issue 23). */
+const APP_ENTRY_POINTS = ["lib/session", "lib/session/next", "lib/session/redis", "lib/session/messages"];
+const MAX_PUBLIC_NAMES = 30;
+
+/** Names an `export` statement list declares: `{ a, type B, c as d }` → a, B, d. */
+function listedNames(list: string): string[] {
+  return list
+    .split(",")
+    .map((item) => item.trim().replace(/^type\s+/, ""))
+    .filter(Boolean)
+    .map((item) => item.split(/\s+as\s+/).pop()!);
+}
+
+/** Every name a module exports, values and types: its export lists, its exported declarations, `*` for an `export *`. */
+function exportedNames(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  const lists = [...text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) => listedNames(m[1]));
+  const declared = [...text.matchAll(/export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+  const stars = [...text.matchAll(/export\s+(?:type\s+)?\*/g)].map(() => "*");
+  return [...lists, ...declared, ...stars];
+}
+
+/**
+ * The names an entry point gives the app. Messages count at their own entry
+ * point (the folder lib/session/messages/) once they have left the core; until
+ * then (lib/session/messages.ts, the core's module) their budget of 4 is kept.
+ */
+function publicNames(entry: string): string[] {
+  if (entry === "lib/session/messages" && !statSync(path.join(ROOT, entry), { throwIfNoEntry: false })?.isDirectory()) return ["messages 1", "messages 2", "messages 3", "messages 4"];
+  const file = moduleFile(entry);
+  assert.ok(file, `no module for ${entry}`);
+  return exportedNames(file);
 }
 
 /** The project-relative module a local import names (an index or a file with its extension), or undefined for a package. */
@@ -82,17 +135,31 @@ describe("layers", () => {
     assert.deepEqual(offenders("lib/db", (spec) => /^lib\/session(\/|$)/.test(spec)), []);
   });
 
-  it("the app, scripts and tests reach the library through its entry points (lib/session, lib/session/next, lib/session/redis) or the composition root", () => {
-    const deep = (spec: string) => /^lib\/session\/(?!(next|redis|testing)$)/.test(spec);
-    const outside = ["app", "lib/auth", "scripts", "test", "e2e"].flatMap((dir) => offenders(dir, deep));
-    assert.deepEqual(outside, []);
+  it("nothing outside lib/session reaches past its entry points (lib/session, /next, /redis, /messages, /testing)", () => {
+    const deep = (spec: string) => /^lib\/session\/(?!(next|redis|messages|testing)$)/.test(spec);
+    assert.deepEqual(offendersOutside(deep), []);
   });
 
-  it("only tests, scripts and the bench import the testing entry point", () => {
+  it("only the library's own tests, the e2e suite and the bench import the testing entry point", () => {
     const testing = (spec: string) => spec === "lib/session/testing";
-    const app = ["app", "lib/auth", "lib/db"].flatMap((dir) => offenders(dir, testing));
-    const root = sourceFiles(path.join(ROOT, "lib")).filter((file) => path.dirname(file) === path.join(ROOT, "lib"));
-    const rootOffenders = root.flatMap((file) => importsOf(file).filter(testing).map((spec) => `${path.relative(ROOT, file)} imports ${spec}`));
-    assert.deepEqual([...app, ...rootOffenders, ...offenders("lib/session", testing)], []);
+    const allowed = /^(test|e2e|scripts\/bench)\//;
+    assert.deepEqual(offendersOutside(testing).filter((line) => !allowed.test(line)), []);
+    assert.deepEqual(offenders("lib/session", testing).filter((line) => !line.startsWith("lib/session/testing.ts ")), []);
+  });
+});
+
+describe("the public API", () => {
+  it(`the app-facing entry points export at most ${MAX_PUBLIC_NAMES} names together (values and types)`, () => {
+    const counts = APP_ENTRY_POINTS.map((entry) => [entry, publicNames(entry)] as const);
+    const total = counts.reduce((sum, [, names]) => sum + names.length, 0);
+    assert.ok(total <= MAX_PUBLIC_NAMES, `${total} names: ${counts.map(([entry, names]) => `${entry} (${names.length}): ${names.join(", ")}`).join("; ")}`);
+  });
+
+  it("an entry point re-exports each name once, and never with export *", () => {
+    for (const entry of APP_ENTRY_POINTS) {
+      const names = publicNames(entry);
+      assert.deepEqual(names.filter((name, i) => names.indexOf(name) !== i), [], entry);
+      assert.ok(!names.includes("*"), `${entry} has export *: its names cannot be counted`);
+    }
   });
 });

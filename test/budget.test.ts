@@ -3,21 +3,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { LocalConnection } from "../lib/db/local-connection";
-import {
-  ClientBudget,
-  clientBucket,
-  LibsqlStore,
-  serverSideEngine,
-  Session,
-  SessionBudgetExceededError,
-  SessionStoreFullError,
-  SessionTooLargeError,
-  storeRecentlyFailed,
-  type SessionOptions,
-  type SessionStore,
-  type SessionTransport,
-} from "../lib/session";
-import { openRedis, RedisStore } from "../lib/session/redis";
+import { Session, SessionTooLargeError } from "../lib/session";
+import { ClientBudget, clientBucket, LibsqlStore, serverSideEngine, SessionBudgetExceededError, SessionStoreFullError, storeRecentlyFailed, type SessionOptions, type SessionStore, type SessionTransport, RedisStore } from "../lib/session/testing";
+import { openRedis } from "../lib/session/redis";
 import { DEFAULT_OPTIONS, SECRETS, stopRedisServers, tempDatabase } from "./harness";
 import { ENGINES as SHARED_ENGINES } from "./engines";
 import { startRedis } from "./redis-servers";

@@ -3,8 +3,9 @@
 // no answer, or lands with its reply held back), so each interleaving is deterministic.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { LibsqlStore, newSessionKey, type JsonValue, type LoadResult, type WriteContext } from "../lib/session";
-import { CachedDbStore, openRedis, RedisUnavailableError, type OpenedRedis, type RecordStore, type RedisConnection } from "../lib/session/redis";
+import type { JsonValue } from "../lib/session";
+import { LibsqlStore, newSessionKey, type LoadResult, type WriteContext, CachedDbStore, RedisUnavailableError, type OpenedRedis, type RecordStore } from "../lib/session/testing";
+import { openRedis, type RedisConnection } from "../lib/session/redis";
 import { libsqlConnection } from "../lib/sessions";
 import { tempDatabase } from "./harness";
 import { startRedis, type RedisProcess } from "./redis-servers";

@@ -2,8 +2,9 @@
 // like every engine). Real libSQL files, a real redis-server; faults staged by cutting the network.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { hashKey, LibsqlStore, newSessionKey, type JsonValue, type LoadResult, type WriteContext } from "../lib/session";
-import { CachedDbStore, openRedis, type OpenedRedis, type RecordStore } from "../lib/session/redis";
+import type { JsonValue } from "../lib/session";
+import { hashKey, LibsqlStore, newSessionKey, type LoadResult, type WriteContext, CachedDbStore, type OpenedRedis, type RecordStore } from "../lib/session/testing";
+import { openRedis } from "../lib/session/redis";
 import { libsqlConnection } from "../lib/sessions";
 import { tempDatabase } from "./harness";
 import { startRedis, type RedisProcess } from "./redis-servers";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, it } from "node:test";
-import { LibsqlStore } from "../lib/session";
+import { LibsqlStore } from "../lib/session/testing";
 import { CHECKPOINT_INTERVAL_MS } from "../lib/db/checkpoint";
 import { tempDatabase } from "./harness";
 

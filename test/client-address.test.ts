@@ -5,7 +5,8 @@ import { createServer, request, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { clientAddressOf, SOCKET_ADDRESS_HEADER } from "../lib/forwarded-for";
-import { ImproperlyConfigured, networkOf, readSettings } from "../lib/session";
+import { ImproperlyConfigured, readSettings } from "../lib/session";
+import { networkOf } from "../lib/session/testing";
 import { recordSocketAddresses } from "../lib/socket-address";
 
 const headersOf = (entries: Record<string, string>) => new Headers(entries);

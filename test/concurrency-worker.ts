@@ -2,7 +2,7 @@
 // argv: url, sealed cookie, worker id, rounds
 import { libsqlConnection } from "../lib/sessions";
 import { openDatabase } from "../lib/db/client";
-import { detachedSession, keyCookie, LibsqlStore } from "../lib/session";
+import { detachedSession, keyCookie, LibsqlStore } from "../lib/session/testing";
 import { DEFAULT_OPTIONS, SECRETS } from "./harness";
 
 const [url, cookie, worker, rounds] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // argv: mode, directory, key, and for "increment" how many.
 //   increment: that many concurrent increments of the key's "n"; prints the values returned.
 //   hold: takes the key's file lock and never lets go; prints "locked" (the test kills it).
-import { FileStore, hashKey } from "../lib/session";
+import { FileStore, hashKey } from "../lib/session/testing";
 
 const [mode, directory, key, count] = process.argv.slice(2);
 const store = new FileStore(directory);

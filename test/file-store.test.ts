@@ -8,7 +8,8 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { FileStore, hashKey, ImproperlyConfigured, isUnavailability, newSessionKey, readSettings, SessionValueError, type WriteContext } from "../lib/session";
+import { ImproperlyConfigured, readSettings, SessionValueError } from "../lib/session";
+import { FileStore, hashKey, isUnavailability, newSessionKey, type WriteContext } from "../lib/session/testing";
 import { fileEngine, tempDirectory, TestBrowser } from "./harness";
 
 const run = promisify(execFile);

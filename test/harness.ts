@@ -7,10 +7,11 @@ import path from "node:path";
 import { openDatabase, type Database } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { randomBytes } from "node:crypto";
-import { openRedis, type RedisConnection, type RedisTarget } from "../lib/session/redis";
+import { openRedis, type RedisConnection } from "../lib/session/redis";
+import { type RedisTarget, type SessionOptions, type SessionTransport, MemoryStore, serverSideEngine, type SessionStore } from "../lib/session/testing";
 import { engineNamed, type EngineDefinition, type EngineOptions, type EngineResources } from "../lib/engines";
 import { startRedis, startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
-import { Session, type SessionOptions, type SessionTransport, type SecretList, readSettings, MemoryStore, serverSideEngine, type SessionEngine, type SessionStore } from "../lib/session";
+import { Session, type SecretList, readSettings, type SessionEngine } from "../lib/session";
 
 export const SECRETS: SecretList = ["test-secret-0123456789-abcdefghijklmnop"];
 

@@ -1,7 +1,8 @@
 // Lifecycle hooks: each fires once, after the change is stored, and a throwing hook fails nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { clearExpiredSessions, type SessionHooks } from "../lib/session";
+import type { SessionHooks } from "../lib/session";
+import { clearExpiredSessions } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
 

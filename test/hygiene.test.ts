@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { clearExpiredSessions, hashKey, startExpirySweep, SWEEP_BATCH } from "../lib/session";
+import { clearExpiredSessions, hashKey, startExpirySweep, SWEEP_BATCH } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { libsqlEngine, TestBrowser, stopRedisServers } from "./harness";
 

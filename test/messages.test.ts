@@ -1,8 +1,8 @@
 // Django's messages framework on our sessions (lib/session/messages.ts), on every engine.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, SessionValueError, takeMessages } from "../lib/session";
-import { decodeMessages, encodeMessages } from "../lib/session/next";
+import { SessionValueError } from "../lib/session";
+import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, takeMessages, decodeMessages, encodeMessages } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
 

@@ -1,7 +1,7 @@
 // What the device list stores of a client's address: its network, never the address.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { networkOf } from "../lib/session";
+import { networkOf } from "../lib/session/testing";
 
 describe("networkOf", () => {
   it("cuts IPv4 to /24 and IPv6 to /48, IPv4-mapped IPv6 as IPv4", () => {

@@ -3,8 +3,8 @@
 // Real redis-servers (three masters, a replica each), no mocks.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { hashKey, isUnavailability, newSessionKey, type WriteContext } from "../lib/session";
-import { openRedis, RedisStore, type OpenedRedis } from "../lib/session/redis";
+import { hashKey, isUnavailability, newSessionKey, type WriteContext, RedisStore, type OpenedRedis } from "../lib/session/testing";
+import { openRedis } from "../lib/session/redis";
 import { startRedisCluster, type RedisCluster, type RedisProcess } from "./redis-servers";
 
 const SESSIONS = 30;

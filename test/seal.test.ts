@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sealData, unsealData } from "iron-session";
-import { CookieStore, keyFromCookie, sealKey, newSessionKey, type SecretList } from "../lib/session";
-import { seal, sealedLength } from "../lib/session/testing";
+import type { SecretList } from "../lib/session";
+import { CookieStore, keyFromCookie, sealKey, newSessionKey, seal, sealedLength } from "../lib/session/testing";
 
 const OLD = "old-secret-0123456789-0123456789-0123";
 const NEW = "new-secret-0123456789-0123456789-0123";

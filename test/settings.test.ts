@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cookieAttributes, deletingCookieAttributes, parseSecrets, ImproperlyConfigured, readSettings } from "../lib/session";
+import { ImproperlyConfigured, readSettings } from "../lib/session";
+import { cookieAttributes, deletingCookieAttributes, parseSecrets } from "../lib/session/testing";
 import { readDatabaseSettings } from "../lib/db/settings";
 
 describe("settings", () => {
@@ -57,6 +58,13 @@ describe("settings", () => {
 
   it("refuses SameSite=None without Secure", () => {
     assert.throws(() => readSettings({ SESSION_COOKIE_SAMESITE: "None" }), /SESSION_COOKIE_SECURE/);
+  });
+
+  it("SESSION_SECRET is a setting: parsed into secrets (the first seals), a bad one refused naming it, none when unset", () => {
+    const [a, b] = ["a".repeat(32), "b".repeat(40)];
+    assert.deepEqual(readSettings({ SESSION_SECRET: `${a}, ${b}` }).secrets, [a, b]);
+    assert.equal(readSettings({}).secrets, undefined);
+    assert.throws(() => readSettings({ SESSION_SECRET: "short" }), (e: Error) => e instanceof ImproperlyConfigured && e.message.includes("SESSION_SECRET"));
   });
 
   it("refuses secrets under 32 characters", () => {

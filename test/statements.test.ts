@@ -4,7 +4,7 @@ import { libsqlConnection } from "../lib/sessions";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client";
-import { LibsqlStore } from "../lib/session";
+import { LibsqlStore } from "../lib/session/testing";
 import { inMemoryDatabase, libsqlEngine, SECRETS, tempDatabase, TestBrowser } from "./harness";
 
 describe("per-request statements", () => {

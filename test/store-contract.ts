@@ -66,8 +66,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { newSessionKey, SessionTooLargeError, SessionValueError } from "../lib/session";
-import type { CookieCodec, CycleContext, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, WriteContext } from "../lib/session";
+import { SessionTooLargeError, SessionValueError, type JsonValue, type SessionEngine } from "../lib/session";
+import { newSessionKey, type CookieCodec, type CycleContext, type LoadResult, type SessionChange, type SessionStore, type WriteContext } from "../lib/session/testing";
 
 type Data = Record<string, JsonValue>;
 

@@ -1,7 +1,7 @@
-import "@/lib/session/types";
+import "@/lib/session";
 
 // The demo app's session keys, declared once: `get("num_visits")` is a number to the compiler.
-declare module "@/lib/session/types" {
+declare module "@/lib/session" {
   interface SessionData {
     cpu?: string;
     gpu?: string;

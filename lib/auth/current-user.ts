@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "../db/client";
-import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, localPath, type Session } from "../session";
+import { localPath, type Session } from "../session";
 import { getSession, sessions } from "../sessions";
 import { signedInUser, signIn, signOut } from "./sign-in";
 import type { User, VerifiedCredentials } from "./users";
@@ -36,8 +36,7 @@ export async function navigationUser(): Promise<User | null> {
  */
 export async function signInCurrentSession(verified: VerifiedCredentials): Promise<boolean> {
   if (!(await signIn(await getSession(), verified, db(), sessions().secrets))) return false;
-  const { settings } = sessions();
-  (await cookies()).set(SIGNED_IN_HINT, "1", cookieAttributes(settings, defaultMaxAge(settings)));
+  (await cookies()).set(SIGNED_IN_HINT, "1", sessions().cookieOptions());
   return true;
 }
 
@@ -49,7 +48,7 @@ export async function signInCurrentSession(verified: VerifiedCredentials): Promi
 export async function signOutCurrentSession(): Promise<Session> {
   const session = await getSession();
   await signOut(session);
-  (await cookies()).set(SIGNED_IN_HINT, "", deletingCookieAttributes(sessions().settings));
+  (await cookies()).set(SIGNED_IN_HINT, "", sessions().deletingCookieOptions());
   return session;
 }
 

@@ -1,6 +1,5 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { cookieAttributes } from "../session";
 import { sessions } from "../sessions";
 import { deviceProof, isDeviceCookieOf } from "./device-proof";
 
@@ -16,6 +15,6 @@ export async function isKnownDevice(username: string): Promise<boolean> {
 
 /** After a successful sign-in (a server action): this browser is known for `username`. */
 export async function rememberDevice(username: string): Promise<void> {
-  const { settings, secrets } = sessions();
-  (await cookies()).set(DEVICE_COOKIE, deviceProof(username, secrets[0]), cookieAttributes(settings, DEVICE_COOKIE_AGE));
+  const { secrets, cookieOptions } = sessions();
+  (await cookies()).set(DEVICE_COOKIE, deviceProof(username, secrets[0]), cookieOptions(DEVICE_COOKIE_AGE));
 }

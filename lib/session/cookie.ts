@@ -75,6 +75,14 @@ export function keyCookie(secrets: SecretList): CookieCodec {
   return { read: (value) => readKeyCookie(value, secrets), write: (key) => sealKey(key, secrets) };
 }
 
+/** What every server-side engine factory takes (libsqlEngine, fileEngine, redisEngine, cachedDbEngine). */
+export interface ServerSideEngineOptions {
+  /** Seal the cookie's key: the first seals, every one unseals (SESSION_SECRET). */
+  secrets: SecretList;
+  /** SESSION_ANONYMOUS_MAX_SESSIONS: sessions without a signed-in user kept at most (default: no bound). */
+  maxAnonymousSessions?: number;
+}
+
 /** A server-side store with the sealed-key cookie: one shared store, so writes during render persist. */
 export function serverSideEngine(store: SessionStore, secrets: SecretList): SessionEngine {
   const opened = { store, cookie: keyCookie(secrets) };

@@ -86,3 +86,8 @@ export class SessionStoreFullError extends SessionBudgetError {
     super(507, "Session storage is full: this change was not stored", { cause });
   }
 }
+
+/** A setting's value cannot be used (Django's ImproperlyConfigured): the message names the variable. */
+export class ImproperlyConfigured extends Error {
+  override name = "ImproperlyConfigured";
+}

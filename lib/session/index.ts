@@ -1,61 +1,14 @@
-// The session library's core, free of Next.js: the session object, its types and errors, the one
-// validation path, the cookie codec, settings and secrets parsing, and the stores. The Next.js
-// glue (createSessions) is the other entry point, "lib/session/next".
-export { Session, detachedSession, type SessionOptions, type SessionTransport } from "./session";
-export type {
-  JsonValue,
-  SessionData,
-  SessionStore,
-  SessionChange,
-  LoadResult,
-  WriteResult,
-  CycleResult,
-  WriteContext,
-  CycleContext,
-  UserSessionInfo,
-  UserSessions,
-  SessionHooks,
-  SessionEventInfo,
-  SessionEngine,
-  CookieCodec,
-} from "./types";
-export {
-  SessionTooLargeError,
-  SessionValueError,
-  SessionKeyError,
-  SessionInterruptedError,
-  SessionKeyRequiredError,
-  SessionStoreUnavailableError,
-  SessionEngineUnsupportedError,
-  SessionBudgetError,
-  SessionBudgetExceededError,
-  SessionStoreFullError,
-} from "./errors";
-export { assertValidKey, assertReservedKey, RESERVED_PREFIX, MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from "./validate";
-export { ClientBudget, clientBucket, type ClientBudgetLimits } from "./budget";
-export { readSettings, ImproperlyConfigured, type SessionSettings, type SameSite } from "./settings";
-export { parseSecrets, type SecretList } from "./secret";
-export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./cookie";
-export { hashKey, newSessionKey } from "./keys";
+// The session library's core, free of Next.js: what an app names. The Next.js glue (createSessions)
+// is "lib/session/next", the Redis engines "lib/session/redis"; the internals its own tests reach are
+// "lib/session/testing", never the app's.
+export { Session } from "./session";
+export type { JsonValue, SessionData, SessionEngine, SessionHooks, UserSessionInfo } from "./types";
+export type { SecretList } from "./secret";
+export type { RenderWrite, RequiredData } from "./render-write";
+export { SessionValueError, SessionTooLargeError, SessionBudgetError, SessionEngineUnsupportedError, ImproperlyConfigured } from "./errors";
+export { readSettings } from "./settings";
+export { assertValidKey } from "./validate";
 export { localPath } from "./local-path";
-export { networkOf } from "./network";
-export { isUnavailability, storeRecentlyFailed } from "./availability";
-export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
-export {
-  addMessage,
-  takeMessages,
-  MESSAGE_LEVELS,
-  MESSAGE_KEY_PREFIX,
-  MESSAGE_COUNTER_KEY,
-  MAX_MESSAGE_LENGTH,
-  MAX_PENDING_MESSAGES,
-  type Message,
-  type MessageLevel,
-  type AddMessageOptions,
-} from "./messages";
-export { clearExpiredSessions, CLEAR_BATCH_SIZE } from "./clear";
-export { startExpirySweep, SWEEP_BATCH } from "./sweep";
-export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";
-export { CookieStore, cookieEngine } from "./stores/cookie";
-export { MemoryStore } from "./stores/memory";
-export { FileStore, type FileStoreOptions } from "./stores/file";
+export { libsqlEngine, type LibsqlConnection } from "./stores/libsql";
+export { fileEngine } from "./stores/file";
+export { cookieEngine } from "./stores/cookie";

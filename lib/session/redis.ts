@@ -1,5 +1,5 @@
 // The Redis engines' entry point, apart from the core's so that only an app that uses Redis loads
-// its client: the store (Django's `cache` engine), the tiered store (`cached_db`) and node-redis.
-export { RedisStore, type RedisConnection, type RedisStoreOptions } from "./stores/redis";
-export { CachedDbStore, type CachedDbOptions, type RecordStore } from "./stores/cached-db";
-export { openRedis, RedisUnavailableError, type OpenedRedis, type RedisTarget } from "./stores/redis-client";
+// its client: Django's `cache` engine, the tiered `cached_db`, and a node-redis connection for them.
+export { redisEngine, type RedisConnection } from "./stores/redis";
+export { cachedDbEngine } from "./stores/cached-db";
+export { openRedis } from "./stores/redis-client";

@@ -1,4 +1,4 @@
-import { ImproperlyConfigured } from "./settings";
+import { ImproperlyConfigured } from "./errors";
 
 /** Secrets that seal cookies: the first seals, every one unseals (rotation). */
 export type SecretList = readonly [string, ...string[]];

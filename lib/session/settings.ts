@@ -1,5 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { ImproperlyConfigured } from "./errors";
+import { parseSecrets, type SecretList } from "./secret";
 
 /**
  * The session's settings under Django's names and defaults, parsed from an
@@ -43,10 +45,8 @@ export interface SessionSettings {
   trustedProxies: number;
   /** SESSION_FILE_PATH: the directory of the file engine's sessions (Django's default: the OS temp directory). */
   filePath: string;
-}
-
-export class ImproperlyConfigured extends Error {
-  override name = "ImproperlyConfigured";
+  /** SESSION_SECRET: what seals the cookies (a comma-separated list rotates: the first seals); undefined when unset, for the app to supply one. */
+  secrets: SecretList | undefined;
 }
 
 /** The file engine's directory must exist and be writable at start, not fail the first request that writes. */
@@ -141,6 +141,7 @@ export function readSettings(env: Env, engines: readonly string[] = ["db"]): Ses
     sweepInterval: positiveInt(env, "SESSION_SWEEP_INTERVAL", 300),
     trustedProxies: wholeNumber(env, "SESSION_TRUSTED_PROXIES", 0, 10),
     filePath: text(env, "SESSION_FILE_PATH", tmpdir()),
+    secrets: env.SESSION_SECRET ? parseSecrets(env.SESSION_SECRET) : undefined,
   };
   if (settings.engine === "file") usableDirectory("SESSION_FILE_PATH", settings.filePath);
   // Never above SESSION_MAX_BYTES: a smaller SESSION_MAX_BYTES alone lowers both.

@@ -1,3 +1,29 @@
-// The library's internals that its tests and the bench reach, apart from the app-facing entry
-// points (lib/session, lib/session/next, lib/session/redis); the app never imports this one.
+// The library's internals that its own tests and the bench reach: the stores behind the engine
+// factories, the contract's types, keys and seals, budgets, sweeps and the proxy's names. Apart from
+// the app-facing entry points (lib/session, lib/session/next, lib/session/redis, lib/session/messages):
+// the app never imports this one (test/boundaries.test.ts).
+export { detachedSession, type SessionOptions, type SessionTransport } from "./session";
+export type { SessionStore, SessionChange, LoadResult, WriteContext, CycleContext, CookieCodec } from "./types";
+export { SessionKeyError, SessionBudgetExceededError, SessionStoreFullError } from "./errors";
+export { assertReservedKey } from "./validate";
+export { ClientBudget, clientBucket } from "./budget";
+export { parseSecrets } from "./secret";
 export { seal, sealedLength } from "./seal";
+export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes } from "./cookie";
+export { hashKey, newSessionKey } from "./keys";
+export { networkOf } from "./network";
+export { isUnavailability, storeRecentlyFailed } from "./availability";
+export { clearExpiredSessions } from "./clear";
+export { sessionServices } from "./services";
+export { startExpirySweep, SWEEP_BATCH } from "./sweep";
+export { addMessage, takeMessages, MESSAGE_KEY_PREFIX, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES } from "./messages";
+export { LibsqlStore } from "./stores/libsql";
+export { CookieStore } from "./stores/cookie";
+export { MemoryStore } from "./stores/memory";
+export { FileStore } from "./stores/file";
+export { RedisStore } from "./stores/redis";
+export { CachedDbStore, type RecordStore } from "./stores/cached-db";
+export { RedisUnavailableError, type OpenedRedis, type RedisTarget } from "./stores/redis-client";
+export { RENEW_PATH, UNAVAILABLE_PATH } from "./next/paths";
+export { CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE } from "./next/request-headers";
+export { decodeMessages, encodeMessages } from "./next/forwarded-messages";

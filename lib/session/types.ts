@@ -4,7 +4,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * The shape of session data. An app declares its keys once by augmenting
  * this interface, so `get("num_visits")` has the declared type:
  *
- *   declare module "@/lib/session/types" { interface SessionData { num_visits?: number } }
+ *   declare module "@/lib/session" { interface SessionData { num_visits?: number } }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface SessionData {}

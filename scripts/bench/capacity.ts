@@ -1,8 +1,8 @@
 // Measured per-session costs for a capacity plan (docs/SCALING.md is written from them): Redis
 // memory per session on the cache engine and per cached_db entry, and libSQL bytes per row and per
 // index entry at a production-like table size, for sessions shaped like the demo's (shapes.ts).
-import { newSessionKey, type SessionStore } from "../../lib/session";
-import { CachedDbStore, openRedis, RedisStore, type RedisConnection } from "../../lib/session/redis";
+import { newSessionKey, type SessionStore, CachedDbStore, RedisStore } from "../../lib/session/testing";
+import { openRedis, type RedisConnection } from "../../lib/session/redis";
 import { fmt, note, report } from "./figures";
 import { withRedis } from "./redis";
 import { inBatches, redisMemory, redisVersion, withConfig, type RedisMemory } from "./redis-memory";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ENGINE_NAMES, ENGINES, engineNamed, type EngineDefinition, type EngineResources } from "../../lib/engines";
-import { detachedSession, newSessionKey, type SessionStore } from "../../lib/session";
+import { detachedSession, newSessionKey, type SessionStore } from "../../lib/session/testing";
 import { openRedis } from "../../lib/session/redis";
 import { libsqlConnection } from "../../lib/sessions";
 import { fmt, note, report } from "./figures";

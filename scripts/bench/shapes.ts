@@ -3,7 +3,8 @@
 // user keep (lib/auth/sign-in.ts: `_auth_user_id`, and `_auth_user_hash`, an HMAC-SHA256 in
 // base64url, 43 characters).
 import { randomBytes } from "node:crypto";
-import type { JsonValue, WriteContext } from "../../lib/session";
+import type { JsonValue } from "../../lib/session";
+import type { WriteContext } from "../../lib/session/testing";
 
 export const USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 export const NETWORK = "203.0.113.0/24";

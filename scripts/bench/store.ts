@@ -1,7 +1,7 @@
 // Store figures, straight through lib/session (no HTTP): operations per second on any
 // SessionStore, one at a time as one request path runs them, and on libSQL a bare primary-key
 // SELECT through the same client as the yardstick.
-import { hashKey, newSessionKey, detachedSession, LibsqlStore, type SessionStore } from "../../lib/session";
+import { hashKey, newSessionKey, detachedSession, LibsqlStore, type SessionStore } from "../../lib/session/testing";
 import { libsqlConnection } from "../../lib/sessions";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";

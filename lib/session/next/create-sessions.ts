@@ -19,13 +19,12 @@ import { decodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
 import { handleProxy } from "./proxy-handler";
 import { CHECKED_COOKIE, MESSAGES_COOKIE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 import { storageUnavailableResponse } from "./unavailable-page";
+import { sessionServices } from "../services";
+import { RENEW_PATH, UNAVAILABLE_PATH } from "./paths";
 import type { SessionsConfig } from "./config";
 
 export type { SessionsConfig };
 
-/** Where the session's own route handlers are mounted (the app exports them there). */
-export const RENEW_PATH = "/session/renew";
-export const UNAVAILABLE_PATH = "/session/unavailable";
 
 type CookieJar = Awaited<ReturnType<typeof cookies>>;
 
@@ -286,5 +285,5 @@ export function createSessions(config: SessionsConfig) {
     return handleProxy(request, config, options);
   }
 
-  return { settings, getSession, withSession, pageStorage, runRenderWrite, isPrefetch, addMessage, pageMessages, proxy, renewRoute, unavailableRoute };
+  return { settings, getSession, withSession, pageStorage, runRenderWrite, isPrefetch, addMessage, pageMessages, proxy, renewRoute, unavailableRoute, ...sessionServices(config) };
 }

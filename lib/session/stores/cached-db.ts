@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
 import { hashKey } from "../keys";
-import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
 import { failed, succeeded } from "../outage";
 import { newCacheHealth, processState, type CacheHealth } from "../process-state";
 import { runScript, Script, type RedisConnection } from "./redis-lua";
+import { LibsqlStore, type LibsqlConnection } from "./libsql";
 
 /** The store of record under the cache: any store that says which keys a per-user revocation ended (LibsqlStore). */
 export interface RecordStore extends SessionStore {
@@ -286,4 +288,10 @@ export class CachedDbStore implements SessionStore {
     await this.dropCached(ended);
     return ended;
   }
+}
+
+/** Django's `cached_db` engine: the libSQL rows of record, read through a Redis cache (see CachedDbStore). */
+export function cachedDbEngine(libsql: LibsqlConnection, redis: RedisConnection, options: ServerSideEngineOptions & CachedDbOptions): SessionEngine {
+  const { secrets, maxAnonymousSessions, ...cacheOptions } = options;
+  return serverSideEngine(new CachedDbStore(new LibsqlStore(libsql, { maxAnonymousSessions }), redis, cacheOptions), secrets);
 }

@@ -6,9 +6,10 @@
 // user's sessions (file-users.ts); an index of anonymous ones keeps
 // SESSION_ANONYMOUS_MAX_SESSIONS (file-anonymous.ts).
 import { SessionValueError } from "../errors";
+import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
 import { hashKey, isWellFormedKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
 import { AnonymousIndex } from "./file-anonymous";
 import { FileLayout, isDiskFull, type FileRecord } from "./file-layout";
 import { FileLocks } from "./file-lock";
@@ -209,4 +210,9 @@ export class FileStore implements SessionStore, FileStoreInternals {
   clearExpired(limit: number): Promise<number> {
     return clearExpiredFiles(this, limit);
   }
+}
+
+/** Django's `file` engine: one file per session in `directory` (SESSION_FILE_PATH), an existing, writable directory. */
+export function fileEngine(directory: string, options: ServerSideEngineOptions): SessionEngine {
+  return serverSideEngine(new FileStore(directory, options), options.secrets);
 }

@@ -5,10 +5,11 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { sessions } from "./libsql-schema";
 import { withRoom } from "./make-room";
 import { statementsFor, type SharedConnection, type SqlArgs, type Statements } from "./libsql-statements";
+import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";
-import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 
 /** The reserved key whose integer value is copied into the `user_id` column (per-user listing). */
 const USER_ID_KEY = "_auth_user_id";
@@ -394,4 +395,9 @@ export class LibsqlStore implements SessionStore {
     );
     return result.rowsAffected;
   }
+}
+
+/** Django's `db` engine: sessions in a libSQL database (the `sessions` table of the app's migrations). */
+export function libsqlEngine(connection: LibsqlConnection, options: ServerSideEngineOptions): SessionEngine {
+  return serverSideEngine(new LibsqlStore(connection, options), options.secrets);
 }

@@ -1,7 +1,8 @@
 import { SessionTooLargeError } from "../errors";
+import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
-import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
+import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
 import { runScript, Script, type RedisConnection, type Reply } from "./redis-lua";
 import { withRoom } from "./make-room";
 import { END, EVICT, INCREMENT, LOAD, SAVE, TOUCH } from "./redis-scripts";
@@ -281,4 +282,10 @@ export class RedisStore implements SessionStore {
       return target ? this.endHash(target.keyHash, String(userId)) : false;
     },
   };
+}
+
+/** Django's `cache` engine: sessions in Redis (standalone or a Cluster; see openRedis), under `prefix` (default "session:"). */
+export function redisEngine(connection: RedisConnection, options: ServerSideEngineOptions & Pick<RedisStoreOptions, "prefix">): SessionEngine {
+  const { secrets, prefix, maxAnonymousSessions } = options;
+  return serverSideEngine(new RedisStore(connection, { prefix, maxAnonymousSessions }), secrets);
 }
