@@ -45,7 +45,21 @@ export function duplicatedModules(metafile) {
   return [...seen].filter(([, count]) => count > 1).map(([input]) => input);
 }
 
-async function bundle(entries, distDir) {
+/** The package a bare import names ("@scope/name/sub" → "@scope/name"); null for a Node.js built-in. */
+function packageOf(specifier) {
+  if (specifier.startsWith("node:")) return null;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** Packages the bundle imports that the manifest neither depends on nor names as a peer. */
+export function undeclaredImports(metafile, manifest) {
+  const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const imported = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => packageOf(i.path)));
+  return [...new Set(imported)].filter((name) => name !== null && !declared.has(name)).sort();
+}
+
+async function bundle(entries, distDir, manifest) {
   const esbuild = await import(pathToFileURL(require.resolve("esbuild")).href);
   const { metafile } = await esbuild.build({
     entryPoints: entries,
@@ -62,6 +76,8 @@ async function bundle(entries, distDir) {
   });
   const duplicated = duplicatedModules(metafile);
   if (duplicated.length > 0) throw new Error(`modules bundled twice (their classes would differ per entry): ${duplicated.join(", ")}`);
+  const undeclared = undeclaredImports(metafile, manifest);
+  if (undeclared.length > 0) throw new Error(`lib/session/package.json must declare what the bundle imports: ${undeclared.join(", ")}`);
 }
 
 function declarations(distDir) {
@@ -86,7 +102,7 @@ export async function buildPackage() {
   rmSync(stageDir, { recursive: true, force: true });
   mkdirSync(stageDir, { recursive: true });
   const distDir = path.join(stageDir, "dist");
-  await bundle(entryPoints(manifest), distDir);
+  await bundle(entryPoints(manifest), distDir, manifest);
   declarations(distDir);
   for (const file of SHIPPED) copyFileSync(path.join(SOURCE, file), path.join(stageDir, file));
   return { stageDir, ...pack(stageDir) };
