@@ -1,8 +1,9 @@
-// `npm test`: unit tests, one production build, then the Playwright suite in Chromium; then, when this
+// `npm test`: unit tests, one production build, then the Playwright suite in Chromium, then the example
+// app (examples/visit-counter) built on the packed package and run in Chromium; then, when this
 // machine runs another Node.js line, the unit tests and the db and cookie projects again on the current LTS.
 // Prints each runner's output and, last, the totals of both.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CURRENT_LTS, installCurrentLts } from "./node-lts.mjs";
@@ -44,15 +45,20 @@ async function runCounted(label, command, args, parse, runEnv = env) {
 
 const number = (text, re) => Number(text.match(re)?.[1] ?? 0);
 
-/** A redis-server of the run's own for the `cache` engine's Playwright project, on a free port. */
-async function startRedis() {
+/** A TCP port nothing listens on now. */
+async function freePort() {
   const { createServer } = await import("node:net");
-  const port = await new Promise((resolve) => {
+  return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
       const { port: free } = probe.address();
       probe.close(() => resolve(free));
     });
   });
+}
+
+/** A redis-server of the run's own for the `cache` engine's Playwright project, on a free port. */
+async function startRedis() {
+  const port = await freePort();
   const redisServer = env.REDIS_SERVER_PATH || "/usr/bin/redis-server";
   const child = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   process.on("exit", () => child.kill("SIGKILL"));
@@ -81,6 +87,36 @@ function e2eTests(node, label, engines) {
   ], runEnv);
 }
 
+const EXAMPLE_DIR = path.join("examples", "visit-counter");
+
+/**
+ * examples/visit-counter on the tarball of lib/session: `npm run package`, the example's own install
+ * (its node_modules; the root's lockfile is not touched), its setup and `next build`, then its
+ * Playwright spec against `next start` (Playwright starts the server and stops it after).
+ */
+async function exampleTests() {
+  console.log("\n=== example app: pack lib/session, install the tarball, build ===");
+  const steps = [
+    ["package", process.execPath, ["scripts/package.mjs"], "."],
+    ["install", "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], EXAMPLE_DIR],
+    ["setup", process.execPath, ["scripts/setup.mjs"], EXAMPLE_DIR],
+    ["build", process.execPath, ["node_modules/next/dist/bin/next", "build"], EXAMPLE_DIR],
+  ];
+  // A new tarball has the same name: the installed copy goes, so npm installs this one.
+  rmSync(path.join(EXAMPLE_DIR, "node_modules", "next-django-sessions"), { recursive: true, force: true });
+  for (const [step, command, args, cwd] of steps) {
+    const stepStarted = Date.now();
+    const { status } = spawnSync(command, args, { cwd, env, stdio: "inherit" });
+    console.log(`example ${step}: ${status === 0 ? "done" : "FAILED"} in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
+    if (status !== 0) return [0, 1];
+  }
+  const runEnv = { ...env, EXAMPLE_PORT: String(await freePort()) };
+  return runCounted("example app in Chromium (Playwright, next start)", process.execPath, ["node_modules/@playwright/test/cli.js", "test", "--config", path.join(EXAMPLE_DIR, "playwright.config.ts")], (out) => [
+    number(out, /(\d+) passed/),
+    number(out, /(\d+) failed/) + number(out, /(\d+) flaky/),
+  ], runEnv);
+}
+
 const here = process.versions.node;
 const results = [];
 results.push([`unit (Node ${here})`, await unitTests(process.execPath, here)]);
@@ -91,6 +127,9 @@ if (build.status === 0) {
   env.E2E_REDIS_URL ||= await startRedis();
   results.push([`e2e (Node ${here})`, await e2eTests(process.execPath, here)]);
 } else results.push([`e2e (Node ${here})`, [0, 1]]);
+
+// The example app on the packed package, as a developer installs it (EXAMPLE=0 skips it, except on CI).
+if (env.EXAMPLE !== "0" || env.CI) results.push([`example (Node ${here})`, await exampleTests()]);
 
 // The current LTS too, when this machine's Node is another line: the unit tests and the db and cookie
 // projects (SECOND_NODE=0 skips it). It reuses the build: next build's output does not depend on the Node.
