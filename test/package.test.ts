@@ -58,7 +58,8 @@ describe("the packed tarball", () => {
     const dist = path.join(built.stageDir, "dist");
     const core = await import(pathToFileURL(path.join(dist, "index.js")).href);
     const messages = await import(pathToFileURL(path.join(dist, "messages.js")).href);
-    const session = core.detachedSession(new core.MemoryStore(), {}, null);
+    const testing = await import(pathToFileURL(path.join(dist, "testing.js")).href);
+    const session = testing.detachedSession(new testing.MemoryStore(), {}, null);
     await assert.rejects(messages.addMessage(session, "info", ""), (error: unknown) => error instanceof core.SessionValueError);
   });
 });

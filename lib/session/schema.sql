@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS `sessions` (
 	`data` text DEFAULT '{}' NOT NULL,
 	`expires_at` integer NOT NULL,
 	`created_at` integer NOT NULL,
-	`updated_at` integer NOT NULL,
+	`last_seen_at` integer NOT NULL,
 	`ended_at` integer,
 	`user_id` integer,
 	`user_agent` text,
