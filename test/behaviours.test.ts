@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SessionTooLargeError, SessionValueError, type JsonValue } from "../lib/session";
-import { hashKey, SessionKeyError, assertReservedKey, newSessionKey, clearExpiredSessions } from "../lib/session/testing";
+import { hashKey, DataKeyError, assertReservedDataKey, newSessionKey, clearExpiredSessions } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { rowCount, TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
 
@@ -67,7 +67,7 @@ for (const kind of ENGINES) {
         assert.equal(s.modified, false);
 
         s = await b.request();
-        await assert.rejects(s.pop("missing"), SessionKeyError);
+        await assert.rejects(s.pop("missing"), DataKeyError);
       });
 
       it("setdefault keeps an existing value and stores a missing one", async () => {
@@ -342,7 +342,7 @@ for (const kind of ENGINES) {
           () => t.increment("_session_expiry", 1e11),
         ];
         for (const write of writes) await assert.rejects(write(), (e: Error) => e instanceof SessionValueError && /reserved/.test(e.message));
-        assert.throws(() => assertReservedKey("user_id"), /not a reserved key/);
+        assert.throws(() => assertReservedDataKey("user_id"), /not a reserved key/);
         await assert.rejects(t.setReserved("plain", 1), /not a reserved key/);
         assert.deepEqual(await t.items(), [["cart", 1]]);
         await t.save();

@@ -1,5 +1,5 @@
 import "server-only";
-import { assertValidKey, type Session } from "@/lib/session";
+import { assertValidDataKey, type Session } from "@/lib/session";
 import { sessions } from "@/lib/sessions";
 import { formText } from "../form-text";
 import { describe, parseValue, withArticle, type Op, type Shown } from "./shared";
@@ -35,7 +35,7 @@ async function keyOf(form: FormData): Promise<string> {
   const key = formText(form, "key");
   if (key === "") throw new InputError("Enter a key: it cannot be empty.");
   // The library's own check: a reserved key (starting with "_") is refused here like any bad key.
-  await refusing(() => assertValidKey(key));
+  await refusing(() => assertValidDataKey(key));
   return key;
 }
 

@@ -16,8 +16,8 @@ export class SessionTooLargeError extends Error {
 }
 
 /** Django's KeyError from `pop` without a fallback. */
-export class SessionKeyError extends Error {
-  override name = "SessionKeyError";
+export class DataKeyError extends Error {
+  override name = "DataKeyError";
   constructor(readonly key: string) {
     super(`Session has no key ${JSON.stringify(key)}`);
   }

@@ -7,7 +7,7 @@ export type { SecretList } from "./secret";
 export type { RenderWrite, RequiredData } from "./render-write";
 export { SessionValueError, SessionTooLargeError, SessionBudgetError, SessionEngineUnsupportedError, ImproperlyConfigured } from "./errors";
 export { readSettings } from "./settings";
-export { assertValidKey } from "./validate";
+export { assertValidDataKey } from "./validate";
 export { localPath } from "./local-path";
 export { libsqlEngine, type LibsqlConnection } from "./stores/libsql";
 export { fileEngine } from "./stores/file";

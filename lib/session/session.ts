@@ -1,8 +1,8 @@
 import type { ClientBudget } from "./budget";
-import { SessionBudgetError, SessionBudgetExceededError, SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, SessionKeyError, SessionTooLargeError, SessionValueError } from "./errors";
+import { SessionBudgetError, SessionBudgetExceededError, SessionEngineUnsupportedError, SessionInterruptedError, SessionKeyRequiredError, DataKeyError, SessionTooLargeError, SessionValueError } from "./errors";
 import { newSessionKey } from "./keys";
-import { runHook, type JsonValue, type SessionChange, type SessionHooks, type SessionKey, type SessionStore, type UserSessionInfo, type UserSessions, type ValueOf, type WriteContext } from "./types";
-import { assertChange, assertIncrement, assertIncrementResult, assertReservedKey, ownCopy, putOwn, RESERVED_PREFIX, type Writer } from "./validate";
+import { runHook, type JsonValue, type SessionChange, type SessionHooks, type DataKey, type SessionStore, type UserSessionInfo, type UserSessions, type ValueOf, type WriteContext } from "./types";
+import { assertChange, assertIncrement, assertIncrementResult, assertReservedDataKey, ownCopy, putOwn, RESERVED_PREFIX, type Writer } from "./validate";
 
 /** Where the session's cookie goes: the Next.js glue, or a test double of it. */
 export interface SessionTransport {
@@ -250,7 +250,7 @@ export class Session {
     assertChange(key, "app");
     const data = await this.read();
     if (!Object.hasOwn(data, key)) {
-      if (fallback.length === 0) throw new SessionKeyError(key);
+      if (fallback.length === 0) throw new DataKeyError(key);
       return fallback[0] as ValueOf<K>;
     }
     const value = data[key] as ValueOf<K>;
@@ -266,7 +266,7 @@ export class Session {
     return value;
   }
 
-  async update(values: Partial<{ [K in SessionKey]: ValueOf<K> }> | Record<string, JsonValue>): Promise<void> {
+  async update(values: Partial<{ [K in DataKey]: ValueOf<K> }> | Record<string, JsonValue>): Promise<void> {
     const entries = Object.entries(values as Record<string, unknown>);
     for (const [key, value] of entries) assertChange(key, "app", value);
     await this.write((draft) => {
@@ -283,19 +283,19 @@ export class Session {
    * start with "_", and the value passes the same checks as any other.
    */
   async setReserved(key: string, value: JsonValue): Promise<void> {
-    assertReservedKey(key);
+    assertReservedDataKey(key);
     await this.setAs("framework", key, value);
   }
 
   /** Removes a reserved key; returns whether it was there. */
   async deleteReserved(key: string): Promise<boolean> {
-    assertReservedKey(key);
+    assertReservedDataKey(key);
     return this.deleteAs("framework", key);
   }
 
   /** The reserved keys starting with `prefix` (messages…), with their values, in key order. */
   async reservedItems(prefix: string): Promise<[string, JsonValue][]> {
-    assertReservedKey(prefix);
+    assertReservedDataKey(prefix);
     const data = await this.read();
     return Object.keys(data)
       .filter((key) => key.startsWith(prefix))
@@ -347,7 +347,7 @@ export class Session {
 
   /** increment() of a reserved key (a counter of the framework's own, such as the messages'). */
   async incrementReserved(key: string, by = 1): Promise<number> {
-    assertReservedKey(key);
+    assertReservedDataKey(key);
     return this.incrementAs("framework", key, by);
   }
 

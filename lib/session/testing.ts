@@ -4,8 +4,8 @@
 // the app never imports this one (test/boundaries.test.ts).
 export { detachedSession, type SessionOptions, type SessionTransport } from "./session";
 export type { SessionStore, SessionChange, LoadResult, WriteContext, CycleContext, CookieCodec } from "./types";
-export { SessionKeyError, SessionBudgetExceededError, SessionStoreFullError } from "./errors";
-export { assertReservedKey } from "./validate";
+export { DataKeyError, SessionBudgetExceededError, SessionStoreFullError } from "./errors";
+export { assertReservedDataKey } from "./validate";
 export { ClientBudget, clientBucket } from "./budget";
 export { parseSecrets } from "./secret";
 export { seal, sealedLength } from "./seal";

@@ -10,8 +10,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface SessionData {}
 
 /** Keys a session accepts: the declared ones, and any other string for JSON values. */
-export type SessionKey = keyof SessionData & string;
-export type ValueOf<K extends string> = K extends SessionKey ? NonNullable<SessionData[K]> : JsonValue;
+export type DataKey = keyof SessionData & string;
+export type ValueOf<K extends string> = K extends DataKey ? NonNullable<SessionData[K]> : JsonValue;
 
 /** What one save writes: the keys set, the keys removed, or the whole data after clear(). */
 export interface SessionChange {

@@ -9,7 +9,7 @@ import type { JsonValue } from "./types";
  * database as a failing statement.
  */
 
-export const MAX_KEY_LENGTH = 256;
+export const MAX_DATA_KEY_LENGTH = 256;
 /** Nesting a value may have: SQLite's JSON functions refuse past 1,000, and no session needs 100. */
 export const MAX_VALUE_DEPTH = 100;
 /** Keys starting with this belong to the framework and sign-in: no client-facing surface writes them. */
@@ -24,12 +24,12 @@ export type Writer = "app" | "framework";
  * every key addressable. A lone surrogate would be stored as U+FFFD by SQLite
  * but kept by JavaScript, so the two would disagree about the key.
  */
-export function assertValidKey(key: unknown, writer: Writer = "app"): asserts key is string {
+export function assertValidDataKey(key: unknown, writer: Writer = "app"): asserts key is string {
   if (typeof key !== "string" || key.length === 0) {
     throw new SessionValueError("Session key must be a non-empty string");
   }
-  if (key.length > MAX_KEY_LENGTH) {
-    throw new SessionValueError(`Session key is too long (${key.length} characters; at most ${MAX_KEY_LENGTH})`);
+  if (key.length > MAX_DATA_KEY_LENGTH) {
+    throw new SessionValueError(`Session key is too long (${key.length} characters; at most ${MAX_DATA_KEY_LENGTH})`);
   }
   if (/["\\\u0000-\u001f\u007f]/.test(key)) {
     throw new SessionValueError(`Session key ${JSON.stringify(key)} may not contain a double quote, a backslash or control characters`);
@@ -41,13 +41,13 @@ export function assertValidKey(key: unknown, writer: Writer = "app"): asserts ke
 }
 
 /** The framework's own keys must be reserved ones: a typo cannot make them client-writable. */
-export function assertReservedKey(key: string): void {
-  assertValidKey(key, "framework");
+export function assertReservedDataKey(key: string): void {
+  assertValidDataKey(key, "framework");
   if (!key.startsWith(RESERVED_PREFIX)) throw new SessionValueError(`${JSON.stringify(key)} is not a reserved key`);
 }
 
 export function jsonPath(key: string): string {
-  assertValidKey(key, "framework");
+  assertValidDataKey(key, "framework");
   return `$."${key}"`;
 }
 
@@ -114,13 +114,13 @@ export function assertJsonValue(key: string, value: unknown): asserts value is J
 
 /** A change of one key: its form, who may write it, and (when set) its value. */
 export function assertChange(key: unknown, writer: Writer, ...value: [] | [unknown]): asserts key is string {
-  assertValidKey(key, writer);
+  assertValidDataKey(key, writer);
   if (value.length === 1) assertJsonValue(key, value[0]);
 }
 
 /** An increment step: a safe integer, so the stored count stays exact. */
 export function assertIncrement(key: string, by: unknown, writer: Writer = "app"): asserts by is number {
-  assertValidKey(key, writer);
+  assertValidDataKey(key, writer);
   if (typeof by !== "number" || !Number.isSafeInteger(by)) {
     throw new SessionValueError(`increment of ${JSON.stringify(key)}: the step must be a whole number within ±${Number.MAX_SAFE_INTEGER}, got ${String(by)}`);
   }
