@@ -1,7 +1,7 @@
 // Side effects of a server process starting: settings checked, migrations and demo data applied.
 import { db } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
-import { readDatabaseSettings } from "./db/settings";
+import { readDatabaseSettings } from "./db/database-settings";
 import { sessions } from "./sessions";
 import { recordSocketAddresses } from "./socket-address";
 import { keepVaryCookieOnPrivateResponses } from "./vary-cookie";

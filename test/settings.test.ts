@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ImproperlyConfigured, readSettings } from "../lib/session";
 import { cookieAttributes, deletingCookieAttributes, parseSecrets } from "../lib/session/testing";
-import { readDatabaseSettings } from "../lib/db/settings";
+import { readDatabaseSettings } from "../lib/db/database-settings";
 
 describe("settings", () => {
   it("has Django's defaults", () => {

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { startCheckpoints } from "./checkpoint";
 import { LocalConnection } from "./local-connection";
 import * as schema from "./schema";
-import { readDatabaseSettings } from "./settings";
+import { readDatabaseSettings } from "./database-settings";
 
 /** A plain local database file, for the statements that run on it directly (the app's prepared reads, the session store's). */
 export interface LocalDatabase {
