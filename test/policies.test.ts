@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { addMessage, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, takeMessages, type LoadResult, type SessionOptions } from "../lib/session";
+import { type LoadResult, type SessionOptions } from "../lib/session";
+import { addMessage, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, takeMessages } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { stopRedisServers, TestBrowser, type EngineFixture } from "./harness";
 

@@ -2,7 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { ACCOUNT_PATH, LOGIN_PATH, requireUser, signOutCurrentSession } from "@/lib/auth/current-user";
-import { SessionEngineUnsupportedError, type MessageLevel, type Session } from "@/lib/session";
+import { SessionEngineUnsupportedError, type Session } from "@/lib/session";
+import type { MessageLevel } from "@/lib/session/messages";
 import { addMessage, getSession } from "@/lib/sessions";
 import { OTHERS_NOT_ENDED } from "./engine-text";
 import { DEVICES_PATH } from "./paths";

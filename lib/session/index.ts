@@ -41,18 +41,6 @@ export { localPath } from "./local-path";
 export { networkOf } from "./network";
 export { isUnavailability, storeRecentlyFailed } from "./availability";
 export { MISSING_DATA_HEADER, type RenderWrite, type RequiredData } from "./render-write";
-export {
-  addMessage,
-  takeMessages,
-  MESSAGE_LEVELS,
-  MESSAGE_KEY_PREFIX,
-  MESSAGE_COUNTER_KEY,
-  MAX_MESSAGE_LENGTH,
-  MAX_PENDING_MESSAGES,
-  type Message,
-  type MessageLevel,
-  type AddMessageOptions,
-} from "./messages";
 export { clearExpiredSessions, CLEAR_BATCH_SIZE } from "./clear";
 export { startExpirySweep, SWEEP_BATCH } from "./sweep";
 export { LibsqlStore, type LibsqlConnection } from "./stores/libsql";

@@ -8,5 +8,4 @@ export {
   type Sessions,
   type SessionsConfig,
 } from "./create-sessions";
-export { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";
-export { decodeMessages, encodeMessages, MESSAGES_HEADER } from "./forwarded-messages";
+export { ACTION_REDIRECT_HEADER, CHECKED_COOKIE, CHECKED_VALUE, NEW_KEY_HEADER, RETURN_TO_HEADER } from "./request-headers";

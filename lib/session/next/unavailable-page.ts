@@ -1,6 +1,3 @@
-/** Path of the 503 page a render or action is sent to when the store fails. */
-export const UNAVAILABLE_PATH = "/session/unavailable";
-
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** 503 with a clear page; the browser may retry after a moment. */
