@@ -8,6 +8,7 @@ import { db, type Database } from "./db/client";
 import { clientAddressOf } from "./forwarded-for";
 import { ENGINE_NAMES, engineNamed, type EngineResources } from "./engines";
 import { readSettings, type LibsqlConnection, type SecretList, type SessionHooks, ImproperlyConfigured } from "./session";
+import { createMessages } from "./session/messages";
 import { createSessions } from "./session/next";
 import { openRedis } from "./session/redis";
 
@@ -68,6 +69,9 @@ const SECURITY_LOG: SessionHooks = {
   swept: ({ count }) => console.info(`[session] swept ${count} expired session${count === 1 ? "" : "s"}`),
 };
 
+/** Django's messages, beside the sessions (built from them on first use; their proxy step goes into the config). */
+const messages = createMessages(sessions);
+
 function build() {
   const settings = readSettings(process.env, ENGINE_NAMES);
   const secrets = secretsOf(settings, process.env);
@@ -75,7 +79,7 @@ function build() {
   const engine = engineNamed(settings.engine).build(appResources(process.env, settings.filePath), engineOptions);
   // The TCP peer, or the entry SESSION_TRUSTED_PROXIES says (lib/forwarded-for.ts): for the device list, the throttle and the budgets.
   const clientAddress = (requestHeaders: Headers) => clientAddressOf(requestHeaders, settings.trustedProxies);
-  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress });
+  const sessions = createSessions({ engine, settings, renderWrites, requiredData, hooks: SECURITY_LOG, clientAddress, proxySteps: [messages.proxyStep] });
   return { ...sessions, secrets, clientAddress };
 }
 
@@ -93,5 +97,5 @@ export const getSession = () => sessions().getSession();
 export const withSession: ReturnType<typeof build>["withSession"] = (handler) => (...args) => sessions().withSession(handler)(...args);
 export const runRenderWrite: ReturnType<typeof build>["runRenderWrite"] = (declared) => sessions().runRenderWrite(declared);
 export const pageStorage: ReturnType<typeof build>["pageStorage"] = (call) => sessions().pageStorage(call);
-export const addMessage: ReturnType<typeof build>["addMessage"] = (...args) => sessions().addMessage(...args);
-export const pageMessages = () => sessions().pageMessages();
+export const addMessage = messages.add;
+export const pageMessages = messages.pageMessages;

@@ -131,6 +131,14 @@ describe("layers", () => {
     assert.deepEqual(importCycles("lib"), []);
   });
 
+  it("messages live beside the session: the core and the Next glue neither import nor name them", () => {
+    const messages = (spec: string) => /^lib\/session\/messages(\/|$)/.test(spec);
+    const importers = offenders("lib/session", messages).filter((line) => !line.startsWith("lib/session/messages/") && !line.startsWith("lib/session/testing.ts"));
+    assert.deepEqual(importers, []);
+    const naming = sourceFiles(path.join(ROOT, "lib/session/next")).filter((file) => /MESSAGES?_|session_messages|x-session-messages/.test(readFileSync(file, "utf8")));
+    assert.deepEqual(naming.map((file) => path.relative(ROOT, file)), []);
+  });
+
   it("lib/db imports nothing from lib/session", () => {
     assert.deepEqual(offenders("lib/db", (spec) => /^lib\/session(\/|$)/.test(spec)), []);
   });

@@ -1,8 +1,8 @@
-// Django's messages framework on our sessions (lib/session/messages.ts), on every engine.
+// Django's messages framework on our sessions (lib/session/messages/), on every engine.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SessionValueError } from "../lib/session";
-import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, takeMessages, decodeMessages, encodeMessages } from "../lib/session/testing";
+import { addMessage, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX, signForwarded, takeMessages, verifyForwarded } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { TestBrowser, type EngineFixture, stopRedisServers } from "./harness";
 
@@ -133,15 +133,16 @@ for (const kind of ENGINES) {
   });
 }
 
-describe("messages handed from the proxy to the render", () => {
-  it("round-trip under this process's MAC; anything else is no messages", () => {
-    const messages = [{ level: "success" as const, text: "Build saved." }];
-    const header = encodeMessages(messages);
-    assert.deepEqual(decodeMessages(header), messages);
+describe("messages handed from the proxy to the render (a proxy step's signed forward)", () => {
+  it("round-trip under this process's MAC, bound to the header's name; anything else is nothing", () => {
+    const value = JSON.stringify([{ level: "success", text: "Build saved." }]);
+    const header = signForwarded("x-session-messages", value);
+    assert.equal(verifyForwarded("x-session-messages", header), value);
+    assert.equal(verifyForwarded("x-other", header), null, "a value signed for one header does not pass for another");
     const [tag, body] = header.split(".");
     const forgedBody = Buffer.from(JSON.stringify([{ level: "error", text: "forged" }])).toString("base64url");
     for (const bad of [null, "", body, `${tag}.${forgedBody}`, `${tag}.${body}.x`, `x${header}`, `${tag}.${body.slice(1)}`]) {
-      assert.deepEqual(decodeMessages(bad), [], String(bad));
+      assert.equal(verifyForwarded("x-session-messages", bad), null, String(bad));
     }
   });
 });

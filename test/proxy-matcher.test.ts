@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderWrites, requiredData } from "../lib/render-writes";
-import { CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/testing";
+import { MESSAGES_COOKIE } from "../lib/session/messages";
+import { CHECKED_COOKIE, CHECKED_VALUE, RENEW_PATH, UNAVAILABLE_PATH } from "../lib/session/testing";
 import { config } from "../proxy";
 
 /** Link prefetches are not visits: no rule runs the proxy for one. */

@@ -81,30 +81,36 @@ export async function guardStorage<T>(call: Promise<T>, guarded: Guarded = "sess
   }
 }
 
-/** Store methods that never touch storage (cookie sealing, size checks): not guarded. */
-const LOCAL_METHODS = new Set<PropertyKey>(["assertFits"]);
-
 /**
  * The same store with every storage call guarded; `onUnavailable` runs
- * first (a page redirects to the 503 page from there).
+ * first (a page redirects to the 503 page from there). Written out method by
+ * method (it was a JS Proxy): the compiler now sees each one, and a method
+ * the contract gains fails to compile here until it is guarded.
  */
 export function guardedStore(store: SessionStore, onUnavailable: () => void = () => {}): SessionStore {
-  const guard = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(obj, property, receiver) {
-        const value: unknown = Reflect.get(obj, property, receiver);
-        if (property === "users" && typeof value === "object" && value !== null) return guard(value);
-        if (typeof value !== "function") return value;
-        if (LOCAL_METHODS.has(property)) return value.bind(obj);
-        return async (...args: unknown[]) => {
-          try {
-            return await guardStorage(Promise.resolve(value.apply(obj, args)));
-          } catch (error) {
-            if (error instanceof SessionStoreUnavailableError) onUnavailable();
-            throw error;
-          }
-        };
-      },
-    });
-  return guard(store);
+  const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await guardStorage(Promise.resolve().then(call));
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) onUnavailable();
+      throw error;
+    }
+  };
+  const { users } = store;
+  return {
+    load: (key) => guard(() => store.load(key)),
+    save: (key, change, ctx) => guard(() => store.save(key, change, ctx)),
+    increment: (key, field, by, ctx) => guard(() => store.increment(key, field, by, ctx)),
+    touch: (key, ctx) => guard(() => store.touch(key, ctx)),
+    end: (key) => guard(() => store.end(key)),
+    cycle: (oldKey, newKey, data, ctx) => guard(() => store.cycle(oldKey, newKey, data, ctx)),
+    clearExpired: (limit) => guard(() => store.clearExpired(limit)),
+    // Size checks never touch storage: not guarded.
+    assertFits: store.assertFits?.bind(store),
+    users: users && {
+      list: (userId, currentKey) => guard(() => users.list(userId, currentKey)),
+      endOthers: (userId, keepKey) => guard(() => users.endOthers(userId, keepKey)),
+      endOne: (userId, id, keepKey) => guard(() => users.endOne(userId, id, keepKey)),
+    },
+  } satisfies { [K in keyof Required<SessionStore>]: SessionStore[K] };
 }

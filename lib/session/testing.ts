@@ -16,7 +16,6 @@ export { isUnavailability, storeRecentlyFailed } from "./availability";
 export { clearExpiredSessions } from "./clear";
 export { sessionServices } from "./services";
 export { startExpirySweep, SWEEP_BATCH } from "./sweep";
-export { addMessage, takeMessages, MESSAGE_KEY_PREFIX, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES } from "./messages";
 export { LibsqlStore } from "./stores/libsql";
 export { CookieStore } from "./stores/cookie";
 export { MemoryStore } from "./stores/memory";
@@ -25,5 +24,7 @@ export { RedisStore } from "./stores/redis";
 export { CachedDbStore, type RecordStore } from "./stores/cached-db";
 export { RedisUnavailableError, type OpenedRedis, type RedisTarget } from "./stores/redis-client";
 export { RENEW_PATH, UNAVAILABLE_PATH } from "./next/paths";
-export { CHECKED_COOKIE, CHECKED_VALUE, MESSAGES_COOKIE } from "./next/request-headers";
-export { decodeMessages, encodeMessages } from "./next/forwarded-messages";
+export { CHECKED_COOKIE, CHECKED_VALUE } from "./next/request-headers";
+// The messages' core (lib/session/messages/pending.ts) and the proxy's signed hand-over, for their unit tests.
+export { addMessage, takeMessages, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX } from "./messages/pending";
+export { signForwarded, verifyForwarded } from "./next/forwarded";

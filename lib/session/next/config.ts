@@ -1,7 +1,8 @@
-import type { MessageLevel } from "../messages";
 import type { RenderWrite, RequiredData } from "../render-write";
 import type { SessionSettings } from "../settings";
 import type { SessionEngine, SessionHooks } from "../types";
+import type { ClientAddressReader } from "./client";
+import type { ProxyStep } from "./proxy-context";
 
 /** Everything the sessions of one app are built from: nothing is read from the environment here. */
 export interface SessionsConfig {
@@ -15,11 +16,11 @@ export interface SessionsConfig {
   requiredData?: readonly RequiredData[];
   /** Lifecycle events (created, rotated, flushed, ended elsewhere, swept), e.g. for a security log. */
   hooks?: SessionHooks;
-  /** Messages below this level are not recorded (Django's MESSAGE_LEVEL); default "info". */
-  messageLevel?: MessageLevel;
+  /** The app's own steps in the proxy (e.g. the messages' `proxyStep`), run after the session's key steps: see ProxyStep. */
+  proxySteps?: readonly ProxyStep[];
   /**
    * The client's address as this deployment can trust it (which proxy's
    * X-Forwarded-For entry), for the device list: stored cut to its network.
    */
-  clientAddress?: (requestHeaders: Headers) => string | undefined;
+  clientAddress?: ClientAddressReader;
 }

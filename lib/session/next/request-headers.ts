@@ -32,13 +32,6 @@ export function newKeyMark(key: string): string {
 }
 
 /**
- * Set while messages wait in the session (by `addMessage` in an action or
- * route handler): the app's proxy matcher runs the proxy for any page then,
- * and the proxy takes them and deletes this cookie.
- */
-export const MESSAGES_COOKIE = "session_messages";
-
-/**
  * Next's own header on the request it makes to render the page a server
  * action redirected to (Next drops the cookies that render's proxy sets).
  */

@@ -1,10 +1,9 @@
-import { SessionBudgetError, SessionTooLargeError, SessionValueError } from "./errors";
-import type { Session } from "./session";
-import type { JsonValue } from "./types";
-import { assertChange } from "./validate";
+import { SessionBudgetError, SessionTooLargeError, SessionValueError } from "../errors";
+import type { Session } from "../session";
+import type { JsonValue } from "../types";
 
 /**
- * Django's messages framework on the session: one-time notes ("Build saved.")
+ * Django's messages framework on the session, through its public API only: one-time notes ("Build saved.")
  * added by an action and shown once by the next page.
  *
  * A session has MAX_PENDING_MESSAGES message slots, each a reserved key. A
@@ -85,7 +84,7 @@ export async function addMessage(session: Session, level: MessageLevel, text: st
   if (!isMessageLevel(level)) throw new SessionValueError(`Message level must be one of ${MESSAGE_LEVELS.join(", ")}`);
   if (typeof text !== "string" || text.length === 0) throw new SessionValueError("A message needs some text");
   if (text.length > MAX_MESSAGE_LENGTH) throw new SessionValueError(`A message is at most ${MAX_MESSAGE_LENGTH} characters (this one has ${text.length})`);
-  assertChange(slotKey(0), "framework", { level, text }); // a lone surrogate is refused before the counter moves
+  if (/\p{Surrogate}/u.test(text)) throw new SessionValueError("A message must be well-formed Unicode (no lone surrogate)"); // before the counter moves
   if (levelRank(level) < levelRank(options.minimumLevel ?? "info")) return false;
   // The counter's growth must not take the room the request's own change needs: check both first.
   const entry = { level, text, n: Number.MAX_SAFE_INTEGER, at: Date.now() } satisfies StoredMessage;
