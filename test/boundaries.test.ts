@@ -76,13 +76,8 @@ function exportedNames(file: string): string[] {
   return [...lists, ...declared, ...stars];
 }
 
-/**
- * The names an entry point gives the app. Messages count at their own entry
- * point (the folder lib/session/messages/) once they have left the core; until
- * then (lib/session/messages.ts, the core's module) their budget of 4 is kept.
- */
+/** The names an entry point gives the app. */
 function publicNames(entry: string): string[] {
-  if (entry === "lib/session/messages" && !statSync(path.join(ROOT, entry), { throwIfNoEntry: false })?.isDirectory()) return ["messages 1", "messages 2", "messages 3", "messages 4"];
   const file = moduleFile(entry);
   assert.ok(file, `no module for ${entry}`);
   return exportedNames(file);

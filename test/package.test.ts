@@ -23,7 +23,7 @@ const linesOf = (text: string) => text.replace(/\n$/, "").split("\n");
 
 describe("the package's manifest", () => {
   it("names a source module for each export with types, and ships only its build, schema and README", () => {
-    assert.deepEqual(Object.keys(entryPoints(MANIFEST)).sort(), ["index", "messages", "next/index", "redis", "testing"]);
+    assert.deepEqual(Object.keys(entryPoints(MANIFEST)).sort(), ["index", "messages/index", "next/index", "redis/index", "testing"]);
     assert.deepEqual((MANIFEST as unknown as { files: string[] }).files, ["dist", "schema.sql", "README.md"]);
   });
 
@@ -57,10 +57,12 @@ describe("the packed tarball", () => {
   it("shares one copy of each class between entry points: an error from one is instanceof the other's", async () => {
     const dist = path.join(built.stageDir, "dist");
     const core = await import(pathToFileURL(path.join(dist, "index.js")).href);
-    const messages = await import(pathToFileURL(path.join(dist, "messages.js")).href);
+    const messages = await import(pathToFileURL(path.join(dist, "messages", "index.js")).href);
     const testing = await import(pathToFileURL(path.join(dist, "testing.js")).href);
+    assert.equal(typeof messages.createMessages, "function");
     const session = testing.detachedSession(new testing.MemoryStore(), {}, null);
-    await assert.rejects(messages.addMessage(session, "info", ""), (error: unknown) => error instanceof core.SessionValueError);
+    await assert.rejects(testing.addMessage(session, "info", ""), (error: unknown) => error instanceof core.SessionValueError);
+    await assert.rejects(session.set("k", () => 1), (error: unknown) => error instanceof core.SessionValueError);
   });
 });
 

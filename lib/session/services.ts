@@ -1,5 +1,5 @@
 import { clearExpiredSessions } from "./clear";
-import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./cookie";
+import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./key-cookie";
 import { MISSING_DATA_HEADER } from "./render-write";
 import type { SessionSettings } from "./settings";
 import { startExpirySweep } from "./sweep";

@@ -9,7 +9,7 @@ export { assertReservedDataKey } from "./validate";
 export { ClientBudget, clientBucket } from "./budget";
 export { parseSecrets } from "./secret";
 export { seal, sealedLength } from "./seal";
-export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes } from "./cookie";
+export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes } from "./key-cookie";
 export { hashKey, newSessionKey } from "./keys";
 export { networkOf } from "./network";
 export { isUnavailability, storeRecentlyFailed } from "./availability";

@@ -1,7 +1,7 @@
 import type { RenderWrite, RequiredData } from "../render-write";
 import type { SessionSettings } from "../settings";
 import type { SessionEngine, SessionHooks } from "../types";
-import type { ClientAddressReader } from "./client";
+import type { ClientAddressReader } from "./client-identity";
 import type { ProxyStep } from "./proxy-context";
 
 /** Everything the sessions of one app are built from: nothing is read from the environment here. */

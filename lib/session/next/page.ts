@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { guardStorage } from "../availability";
-import { cookieAttributes } from "../cookie";
+import { cookieAttributes } from "../key-cookie";
 import { SessionBudgetError, SessionInterruptedError, SessionKeyRequiredError, SessionStoreUnavailableError } from "../errors";
 import type { RenderWrite } from "../render-write";
 import type { Session } from "../session";

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { Session, type SessionOptions } from "../session";
 import type { SessionSettings } from "../settings";
 import type { CookieContents, CookieCodec, SessionStore } from "../types";
-import type { ClientAddressReader } from "./client";
+import type { ClientAddressReader } from "./client-identity";
 import { ACTION_REDIRECT_HEADER } from "./request-headers";
 import { requestTransport } from "./transport";
 

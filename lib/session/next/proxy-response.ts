@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { cookieAttributes, deletingCookieAttributes } from "../cookie";
+import { cookieAttributes, deletingCookieAttributes } from "../key-cookie";
 import { MISSING_DATA_HEADER } from "../render-write";
 import { signForwarded } from "./forwarded";
 import type { ProxyContext } from "./proxy-context";

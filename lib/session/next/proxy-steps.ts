@@ -1,4 +1,4 @@
-import { defaultMaxAge } from "../cookie";
+import { defaultMaxAge } from "../key-cookie";
 import { newSessionKey } from "../keys";
 import type { RenderWrite, RequiredData } from "../render-write";
 import type { ProxyContext } from "./proxy-context";

@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { guardedStore, storeRecentlyFailed } from "../availability";
-import { cookieAttributes, deletingCookieAttributes } from "../cookie";
+import { cookieAttributes, deletingCookieAttributes } from "../key-cookie";
 import { SessionStoreUnavailableError } from "../errors";
 import { localPath } from "../local-path";
 import { Session, type SessionOptions } from "../session";

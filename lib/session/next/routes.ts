@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { guardStorage } from "../availability";
-import { cookieAttributes, defaultMaxAge } from "../cookie";
+import { cookieAttributes, defaultMaxAge } from "../key-cookie";
 import { SessionBudgetError, SessionStoreUnavailableError } from "../errors";
 import { newSessionKey } from "../keys";
 import { localPath } from "../local-path";

@@ -1,6 +1,6 @@
 import type { SessionTransport } from "../session";
 import type { CookieCodec } from "../types";
-import { clientOf, type ClientAddressReader } from "./client";
+import { clientOf, type ClientAddressReader } from "./client-identity";
 
 /** Where the session cookie a request's session sends ends up: Next's cookie jar, or the proxy's response. */
 export interface KeyCookieSink {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
+import { serverSideEngine, type ServerSideEngineOptions } from "../key-cookie";
 import { hashKey } from "../keys";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";
 import { failed, succeeded } from "../outage";

@@ -6,7 +6,7 @@
 // user's sessions (file-users.ts); an index of anonymous ones keeps
 // SESSION_ANONYMOUS_MAX_SESSIONS (file-anonymous.ts).
 import { SessionValueError } from "../errors";
-import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
+import { serverSideEngine, type ServerSideEngineOptions } from "../key-cookie";
 import { hashKey, isWellFormedKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessions, WriteContext, WriteResult } from "../types";

@@ -5,7 +5,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { sessions } from "./libsql-schema";
 import { withRoom } from "./make-room";
 import { statementsFor, type SharedConnection, type SqlArgs, type Statements } from "./libsql-statements";
-import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
+import { serverSideEngine, type ServerSideEngineOptions } from "../key-cookie";
 import { hashKey } from "../keys";
 import { securityEvent } from "../log";
 import { assertIncrementResult, jsonPath } from "../validate";

@@ -1,5 +1,5 @@
 import { SessionTooLargeError } from "../errors";
-import { serverSideEngine, type ServerSideEngineOptions } from "../cookie";
+import { serverSideEngine, type ServerSideEngineOptions } from "../key-cookie";
 import { hashKey } from "../keys";
 import { assertIncrementResult, putOwn } from "../validate";
 import type { CycleContext, CycleResult, JsonValue, LoadResult, SessionChange, SessionEngine, SessionStore, UserSessionInfo, UserSessions, WriteContext, WriteResult } from "../types";
