@@ -1,4 +1,3 @@
-import { connection } from "next/server";
 import { Suspense } from "react";
 import type { RenderWrite } from "next-django-sessions";
 import { sessions } from "@/lib/sessions";
@@ -12,8 +11,6 @@ const countVisit: RenderWrite<number> = {
 };
 
 async function Visits() {
-  // Request time only: with cacheComponents, Next also prerenders this at request time, which must not count a visit.
-  await connection();
   const visits = await sessions().runRenderWrite(countVisit);
   const note = await (await sessions().getSession()).get("note");
   return (

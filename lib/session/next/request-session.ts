@@ -1,5 +1,6 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { guardedStore, storeRecentlyFailed } from "../availability";
 import { cookieAttributes, deletingCookieAttributes } from "../key-cookie";
 import { SessionStoreUnavailableError } from "../errors";
@@ -56,6 +57,9 @@ function isNewKey(key: string | null, mark: string | null): boolean {
  */
 export async function requestSession(config: SessionsConfig, options: SessionOptions, routeHandler: boolean): Promise<Session> {
   const { settings } = config;
+  // Only at a real request: with cacheComponents Next also renders ahead of one (a runtime prefetch
+  // has the cookies but no connection), where a session's clock reads and writes have no place.
+  await connection();
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
   if (storeRecentlyFailed()) {
     if (routeHandler) throw new SessionStoreUnavailableError(new Error("storage failed moments ago"));

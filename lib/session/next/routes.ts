@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { connection } from "next/server";
 import { guardStorage } from "../availability";
 import { cookieAttributes, defaultMaxAge } from "../key-cookie";
 import { SessionBudgetError, SessionStoreUnavailableError } from "../errors";
@@ -28,6 +29,7 @@ export function withSession<Args extends [Request, ...unknown[]]>(
   handler: (session: Session, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args) => {
+    await connection(); // never prerendered: at build (cacheComponents) this waits for a real request
     const [request] = args;
     if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
       return jsonAnswer({ error: "Cross-origin requests may not change the session (send it from this site, with its Origin)" }, 403);
@@ -61,6 +63,7 @@ async function hasUsableKey(store: SessionStore, cookie: CookieCodec, cookieValu
  * sign anyone out through here.
  */
 export async function renewRoute(engine: SessionEngine, settings: SessionSettings, request: Request): Promise<Response> {
+  await connection();
   const next = localPath(new URL(request.url).searchParams.get("next"));
   const jar = await cookies();
   const { store, cookie } = engine.open();
@@ -77,5 +80,6 @@ export async function renewRoute(engine: SessionEngine, settings: SessionSetting
 
 /** GET handler for UNAVAILABLE_PATH: the 503 page. */
 export async function unavailableRoute(request: Request): Promise<Response> {
+  await connection();
   return storageUnavailableResponse(localPath(new URL(request.url).searchParams.get("next")));
 }

@@ -1,17 +1,12 @@
-import { connection } from "next/server";
 import { sessions } from "@/lib/sessions";
-
-// Each handler awaits connection() first: with cacheComponents, `next build` would otherwise prerender the GET.
 
 /** The session as JSON: what the page counted and the note. */
 export async function GET(request: Request) {
-  await connection();
   return sessions().withSession(async (session) => Response.json({ visits: await session.get("visits", 0), note: await session.get("note", null) }))(request);
 }
 
 /** Sets the note from a JSON body `{ "note": "…" }`; anything else is a 400 that changes nothing. */
 export async function POST(request: Request) {
-  await connection();
   return sessions().withSession(async (session, req: Request) => {
     const body: unknown = await req.json().catch(() => null);
     const note = typeof body === "object" && body !== null && "note" in body ? body.note : undefined;

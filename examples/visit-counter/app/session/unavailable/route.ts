@@ -1,3 +1,2 @@
-import { connection } from "next/server";
 import { sessions } from "@/lib/sessions";
-export const GET = async (request: Request) => (await connection(), sessions().unavailableRoute(request));
+export const GET = (request: Request) => sessions().unavailableRoute(request);
