@@ -36,6 +36,9 @@ async function waitForPing(port: number): Promise<void> {
 
 async function launch(extra: string[] = [], dir = mkdtempSync(path.join(tmpdir(), "sessions-redis-"))): Promise<RedisProcess> {
   const port = await freePort();
+  // A cluster node's bus listens on a port of its own: by default port + 10000, which another
+  // process may hold (it failed a test run once); a second free port instead.
+  if (extra.includes("--cluster-enabled")) extra = [...extra, "--cluster-port", String(await freePort())];
   let child: ChildProcess;
   const start = async () => {
     child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extra], { stdio: "ignore" });
