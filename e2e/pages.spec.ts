@@ -88,6 +88,19 @@ test.describe("set and get session", () => {
     await expect(page.getByText("abc abc@gmail.com")).toBeVisible();
   });
 
+  test("a client cannot name a page's missing data by header where the proxy did not run", async ({ page }) => {
+    await page.goto("/"); // session_checked: the proxy now skips this browser's pages
+    await page.setExtraHTTPHeaders({ "x-session-missing-data": "/getsession" });
+    const forged = await page.goto("/no-such-page");
+    expect(forged?.status()).toBe(404);
+    await expect(page.getByText("Page not found")).toBeVisible();
+    await expect(page.getByText("No session data yet")).toHaveCount(0);
+    // The real rewrite still names the page.
+    const real = await page.goto("/getsession");
+    expect(real?.status()).toBe(404);
+    await expect(page.getByText("No session data yet")).toBeVisible();
+  });
+
   test("greeting stores and shows its value", async ({ page }) => {
     await page.goto("/greeting");
     await expect(page.getByText("Session Value: Hello, Django Sessions!")).toBeVisible();

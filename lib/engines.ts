@@ -1,7 +1,7 @@
 // The engines SESSION_ENGINE can name, in one list used by the app (lib/sessions.ts), the unit and
 // contract suites (test/engines.ts), the bench and the e2e projects. A new engine is its store's
 // file and one entry here; where its data lives comes in through EngineResources.
-import { cookieEngine, fileEngine, libsqlEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "./session";
+import { cookieEngine, fileEngine, libsqlEngine, type LibsqlConnection, type SecretList, type SessionEngine } from "@/lib/session";
 import { cachedDbEngine, redisEngine, type RedisConnection } from "./session/redis";
 
 /** A Redis connection and how this engine's keys sit on it. */

@@ -1,5 +1,6 @@
 // The library's layers, kept apart: what each folder may import.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -141,6 +142,18 @@ describe("layers", () => {
   it("nothing outside lib/session reaches past its entry points (lib/session, /next, /redis, /messages, /testing)", () => {
     const deep = (spec: string) => /^lib\/session\/(?!(next|redis|messages|testing)$)/.test(spec);
     assert.deepEqual(offendersOutside(deep), []);
+  });
+
+  it("the e2e suite loads under Playwright: lib/session, a package folder now, is not imported as a relative directory", () => {
+    // Playwright's loader hands a relative import of a folder with a package.json to Node as that
+    // folder (ERR_UNSUPPORTED_DIR_IMPORT), so no spec could start; through the "@/" alias it finds index.ts.
+    const listed = spawnSync(process.execPath, ["node_modules/@playwright/test/cli.js", "test", "--list"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, E2E_ENGINES: "db,cookie", E2E_PORT_BASE: "1" },
+    });
+    assert.equal(listed.status, 0, listed.stderr + listed.stdout);
+    assert.match(listed.stdout, /Total: \d+ tests in \d+ files/);
   });
 
   it("only the library's own tests, the e2e suite and the bench import the testing entry point", () => {

@@ -224,6 +224,33 @@ describe("file engine: faults", () => {
     assert.equal(readdirSync(store.layout.anonymousDir).length, 2, "the anonymous index was made again");
   });
 
+  it("a session file written before the last-seen rename (`updatedAt`) keeps its data, its user, its last seen, and a tombstone stays ended", async () => {
+    const dir = tempDirectory();
+    const store = new FileStore(dir);
+    const [live, ended] = [newSessionKey(), newSessionKey()];
+    const lastSeen = Date.now() - 3_600_000;
+    // Byte for byte what the file engine wrote at 831f93e (its record's field was `updatedAt`).
+    const legacy = (endedAt: number | null) =>
+      JSON.stringify({ data: { cart: 3, _auth_user_id: 7 }, expiresAt: Date.now() + 600_000, endedAt, createdAt: lastSeen - 1000, updatedAt: lastSeen, userId: 7, userAgent: "OldBrowser/1", network: null });
+    for (const [key, endedAt] of [[live, null], [ended, lastSeen]] as const) {
+      const file = store.layout.sessionFile(hashKey(key));
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, legacy(endedAt), { mode: 0o600 });
+      mkdirSync(store.layout.userDir(7), { recursive: true });
+      writeFileSync(path.join(store.layout.userDir(7), hashKey(key)), "", { mode: 0o600 });
+    }
+    const loaded = await store.load(live);
+    assert.equal(loaded.state, "live", "an upgrade signs no one out");
+    assert.deepEqual(loaded.state === "live" && [loaded.data, loaded.lastSeenAt], [{ cart: 3, _auth_user_id: 7 }, lastSeen]);
+    assert.equal((await store.load(ended)).state, "ended", "a key signed out before the upgrade stays dead");
+    const devices = await store.users.list(7, live);
+    assert.deepEqual(devices.map((d) => [d.lastSeenAt.getTime(), d.userAgent, d.current]), [[lastSeen, "OldBrowser/1", true]]);
+    assert.equal(await store.increment(live, "cart", 1, ctx()), 4, "written on in the new shape");
+    const rewritten = JSON.parse(readFileSync(store.layout.sessionFile(hashKey(live)), "utf8")) as Record<string, unknown>;
+    assert.equal(typeof rewritten.lastSeenAt, "number");
+    assert.equal(rewritten.updatedAt, undefined);
+  });
+
   it("a session file written by hand (wrong shape) or replaced by a directory loads as missing; a write replaces it; the sweep removes it", async () => {
     const dir = tempDirectory();
     const store = new FileStore(dir);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readSettings, type SessionEngine } from "../lib/session";
-import { sessionServices } from "../lib/session/testing";
+import { sessionServices, signForwarded } from "../lib/session/testing";
 import { ENGINES } from "./engines";
 import { TestBrowser, stopRedisServers } from "./harness";
 
@@ -71,9 +71,13 @@ describe("the built sessions' services", () => {
     assert.deepEqual([deleting.maxAge, deleting.expires?.getTime(), deleting.domain, deleting.path], [0, 0, "example.com", "/"]);
   });
 
-  it("missingDataPath names the page whose required data the proxy found missing, else null", () => {
+  it("missingDataPath names the page whose required data the proxy found missing, else null; a client's own header is null", () => {
     const services = sessionServices({ engine: { writesDuringRender: true, open: () => assert.fail("not opened") }, settings: readSettings({}) });
-    assert.equal(services.missingDataPath(new Headers({ "x-session-missing-data": "/getsession" })), "/getsession");
+    const fromProxy = signForwarded("x-session-missing-data", "/getsession");
+    assert.equal(services.missingDataPath(new Headers({ "x-session-missing-data": fromProxy })), "/getsession");
     assert.equal(services.missingDataPath(new Headers()), null);
+    // Where the proxy did not run, the header is whatever the client sent.
+    assert.equal(services.missingDataPath(new Headers({ "x-session-missing-data": "/getsession" })), null);
+    assert.equal(services.missingDataPath(new Headers({ "x-session-messages": fromProxy, "x-session-missing-data": signForwarded("x-session-messages", "/getsession") })), null);
   });
 });

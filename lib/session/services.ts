@@ -1,5 +1,6 @@
 import { clearExpiredSessions } from "./clear";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./key-cookie";
+import { verifyForwarded } from "./next/forwarded";
 import { MISSING_DATA_HEADER } from "./render-write";
 import type { SessionSettings } from "./settings";
 import { startExpirySweep } from "./sweep";
@@ -41,9 +42,12 @@ export function sessionServices({ engine, settings, hooks }: ServicesConfig) {
     clearExpired(batchSize?: number): Promise<number> {
       return clearExpiredSessions(engine.open().store, batchSize, hooks);
     },
-    /** The page whose required session data was missing (see RequiredData), in the not-found page's request headers; else null. */
+    /**
+     * The page whose required session data was missing (see RequiredData), in the not-found page's
+     * request headers; else null. Signed by the proxy: where it did not run, a client could send the header.
+     */
     missingDataPath(requestHeaders: Headers): string | null {
-      return requestHeaders.get(MISSING_DATA_HEADER);
+      return verifyForwarded(MISSING_DATA_HEADER, requestHeaders.get(MISSING_DATA_HEADER));
     },
   };
 }

@@ -18,7 +18,7 @@ export const MESSAGES_HEADER = "x-session-messages";
  * session and hands them to the render, so each shows once on any engine.
  */
 export async function takeMessagesForPage(ctx: ProxyStepContext): Promise<Response | void> {
-  if (ctx.request.method !== "GET" || !ctx.request.cookies.has(MESSAGES_COOKIE)) return;
+  if (!ctx.isPageLoad || ctx.request.method !== "GET" || !ctx.request.cookies.has(MESSAGES_COOKIE)) return;
   if (ctx.sessionWritesLost) return ctx.browserLoadsItself();
   let messages: Message[];
   try {

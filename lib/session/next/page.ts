@@ -8,12 +8,12 @@ import type { Session } from "../session";
 import type { SessionSettings } from "../settings";
 import { verifyForwarded } from "./forwarded";
 import { RENEW_PATH } from "./paths";
+import { isPrefetchRequest } from "./request-headers";
 import { canSetCookies, redirectToUnavailable } from "./request-session";
 
 /** Link prefetches render pages too; they must not count as visits. */
 export async function isPrefetch(): Promise<boolean> {
-  const h = await headers();
-  return h.has("next-router-prefetch") || /prefetch/i.test(h.get("sec-purpose") ?? h.get("purpose") ?? "");
+  return isPrefetchRequest(await headers());
 }
 
 /** Any storage call a page makes (the session's, or its own queries): a failure answers 503. */

@@ -3,7 +3,7 @@ import { Session, type SessionOptions } from "../session";
 import type { SessionSettings } from "../settings";
 import type { CookieContents, CookieCodec, SessionStore } from "../types";
 import type { ClientAddressReader } from "./client-identity";
-import { ACTION_REDIRECT_HEADER } from "./request-headers";
+import { ACTION_REDIRECT_HEADER, isPrefetchRequest } from "./request-headers";
 import { requestTransport } from "./transport";
 
 /** What a proxy step sees of the request it runs for (SessionsConfig.proxySteps plug in here). */
@@ -11,7 +11,11 @@ export interface ProxyStepContext {
   readonly request: NextRequest;
   /** The request's pathname. */
   readonly path: string;
-  /** GET or HEAD. Only page loads get a key or a refresh: a POST (a server action, perhaps a cross-site one) must not replace the cookie. */
+  /**
+   * GET or HEAD, not a prefetch. Only page loads get a key or a refresh: a POST (a server action,
+   * perhaps a cross-site one) must not replace the cookie, and a prefetch (the app's matcher may let
+   * one through) is not a visit: it writes nothing and takes no messages.
+   */
   readonly isPageLoad: boolean;
   readonly settings: SessionSettings;
   /**
@@ -60,7 +64,7 @@ export class ProxyContext implements ProxyStepContext {
     private readonly storage: { store: SessionStore; codec: CookieCodec; options: SessionOptions; clientAddress?: ClientAddressReader },
   ) {
     this.path = request.nextUrl.pathname;
-    this.isPageLoad = request.method === "GET" || request.method === "HEAD";
+    this.isPageLoad = (request.method === "GET" || request.method === "HEAD") && !isPrefetchRequest(request.headers);
     this.codec = storage.codec;
   }
 

@@ -41,7 +41,7 @@ export function proxyResponse(ctx: ProxyContext): Response {
   const forwarded = forwardedHeaders(ctx);
   let response: NextResponse;
   if (ctx.missingData) {
-    forwarded.set(MISSING_DATA_HEADER, ctx.path);
+    forwarded.set(MISSING_DATA_HEADER, signForwarded(MISSING_DATA_HEADER, ctx.path));
     response = NextResponse.rewrite(new URL(`${ctx.path}/--missing-session-data`, ctx.request.url), { request: { headers: forwarded } });
   } else {
     response = NextResponse.next({ request: { headers: forwarded } });

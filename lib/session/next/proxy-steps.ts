@@ -12,7 +12,7 @@ import type { ProxyContext } from "./proxy-context";
 /** Cookie engine: a page's declared render-time write runs here, where a cookie can be set. */
 export function renderWriteStep(renderWrites: readonly RenderWrite<unknown>[]) {
   return async function renderWriteInProxy(ctx: ProxyContext): Promise<Response | void> {
-    if (ctx.writesDuringRender || ctx.request.method !== "GET") return;
+    if (ctx.writesDuringRender || !ctx.isPageLoad || ctx.request.method !== "GET") return;
     const renderWrite = renderWrites.find((w) => w.path === ctx.path);
     if (!renderWrite) return;
     if (ctx.sessionWritesLost) return ctx.browserLoadsItself();

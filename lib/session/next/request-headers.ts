@@ -36,3 +36,8 @@ export function newKeyMark(key: string): string {
  * action redirected to (Next drops the cookies that render's proxy sets).
  */
 export const ACTION_REDIRECT_HEADER = "x-action-redirect";
+
+/** A prefetch (Next's router, or a browser's speculative load): not a visit, so nothing is written for it. */
+export function isPrefetchRequest(requestHeaders: Headers): boolean {
+  return requestHeaders.has("next-router-prefetch") || /prefetch/i.test(requestHeaders.get("sec-purpose") ?? requestHeaders.get("purpose") ?? "");
+}

@@ -38,6 +38,17 @@ function isRecord(value: unknown): value is FileRecord {
   );
 }
 
+/**
+ * A record as files written before the last-seen rename hold it (`updatedAt`):
+ * read as today's, so the upgrade signs no one out and a tombstone stays one.
+ * The next write stores the new shape.
+ */
+function upgraded(value: unknown): unknown {
+  if (!isObject(value) || !("updatedAt" in value) || "lastSeenAt" in value) return value;
+  const { updatedAt, ...rest } = value;
+  return { ...rest, lastSeenAt: updatedAt };
+}
+
 /** The `code` of a filesystem error (ENOENT, EISDIR…), or undefined. */
 export function errorCode(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
@@ -162,7 +173,7 @@ export class FileLayout {
       throw faulted;
     }
     try {
-      const record = JSON.parse(text) as unknown;
+      const record = upgraded(JSON.parse(text) as unknown);
       if (!isRecord(record)) throw new Error("not a record");
       return record;
     } catch {
