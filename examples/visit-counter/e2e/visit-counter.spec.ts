@@ -42,6 +42,8 @@ test("the route handler reads and writes the same session as JSON", async ({ pag
   expect(posted).toEqual({ status: 200, body: { note: "from JSON" }, cacheControl: "private, no-store" });
   const refused = await page.evaluate(async () => (await fetch("/api/visits", { method: "POST", body: "not json" })).status);
   expect(refused).toBe(400);
+  const tooLarge = await page.evaluate(async () => (await fetch("/api/visits", { method: "POST", body: JSON.stringify({ note: "x".repeat(4 << 20) }) })).status);
+  expect(tooLarge).toBe(413);
   await page.reload();
   await expect(page.getByTestId("note")).toHaveText("from JSON");
 });
