@@ -71,7 +71,7 @@ const unitFiles = execFileSync("bash", ["-c", "ls test/*.test.ts"], { encoding: 
 
 /** The unit tests on `node`. */
 function unitTests(node, label) {
-  return runCounted(`unit tests on Node.js ${label} (node:test, real libSQL files)`, node, ["--import", "tsx", "--test", "--test-reporter=tap", "--test-concurrency=1", ...unitFiles], (out) => [
+  return runCounted(`unit tests on Node.js ${label} (node:test, real libSQL files)`, node, ["--import", "tsx", "--test", "--test-force-exit", "--test-reporter=tap", "--test-concurrency=1", ...unitFiles], (out) => [
     number(out, /^# pass (\d+)/m),
     number(out, /^# fail (\d+)/m),
   ]);
