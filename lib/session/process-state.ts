@@ -15,7 +15,7 @@ interface ProcessState {
   storeHealth: Record<string, Outage>;
   /** A cache in front of the store (cached-db.ts), by key prefix: its health and the invalidations it missed. */
   cacheHealth: Record<string, CacheHealth>;
-  /** Signs what the proxy hands the render in request headers (next/forwarded.ts): only this process's proxy can. */
+  /** Signs what the proxy hands the render in request headers (forwarded.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
   /** The per-client budgets of anonymous session data (budget.ts): one table per process, so a client cannot spend it once per bundle. */
   clientBudget?: ClientBudget;

@@ -1,6 +1,6 @@
 import { clearExpiredSessions } from "./clear";
 import { cookieAttributes, defaultMaxAge, deletingCookieAttributes, type CookieAttributes } from "./key-cookie";
-import { verifyForwarded } from "./next/forwarded";
+import { verifyForwarded } from "./forwarded";
 import { MISSING_DATA_HEADER } from "./render-write";
 import type { SessionSettings } from "./settings";
 import { startExpirySweep } from "./sweep";

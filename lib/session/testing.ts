@@ -27,4 +27,4 @@ export { RENEW_PATH, UNAVAILABLE_PATH } from "./next/paths";
 export { CHECKED_COOKIE, CHECKED_VALUE } from "./next/request-headers";
 // The messages' core (lib/session/messages/pending.ts) and the proxy's signed hand-over, for their unit tests.
 export { addMessage, takeMessages, MAX_MESSAGE_LENGTH, MAX_PENDING_MESSAGES, MESSAGE_KEY_PREFIX } from "./messages/pending";
-export { signForwarded, verifyForwarded } from "./next/forwarded";
+export { signForwarded, verifyForwarded } from "./forwarded";

@@ -6,7 +6,7 @@ import { SessionBudgetError, SessionInterruptedError, SessionKeyRequiredError, S
 import type { RenderWrite } from "../render-write";
 import type { Session } from "../session";
 import type { SessionSettings } from "../settings";
-import { verifyForwarded } from "./forwarded";
+import { verifyForwarded } from "../forwarded";
 import { RENEW_PATH } from "./paths";
 import { isPrefetchRequest } from "./request-headers";
 import { canSetCookies, redirectToUnavailable } from "./request-session";

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { cookieAttributes, deletingCookieAttributes } from "../key-cookie";
 import { MISSING_DATA_HEADER } from "../render-write";
-import { signForwarded } from "./forwarded";
+import { signForwarded } from "../forwarded";
 import type { ProxyContext } from "./proxy-context";
 import { CHECKED_COOKIE, CHECKED_VALUE, NEW_KEY_HEADER, newKeyMark, RETURN_TO_HEADER } from "./request-headers";
 

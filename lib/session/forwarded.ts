@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { processState } from "../process-state";
+import { processState } from "./process-state";
 
 /**
  * Values a proxy step hands the render in request headers. The proxy does not
