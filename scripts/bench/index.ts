@@ -8,7 +8,7 @@ import { prepareDatabase } from "../../lib/db/prepare";
 import { capacityFigures } from "./capacity";
 import { engineFigures } from "./engines";
 import { bars, figures, fmt, notes, report } from "./figures";
-import { SERVER_NODE, SERVER_NODE_VERSION } from "./node";
+import { serverNodes, switchServerNode } from "./node";
 import { writeReport } from "./report";
 import { sessionsFigures } from "./sessions";
 import { baselineFigures } from "./baseline";
@@ -38,7 +38,10 @@ const plan = quick
 
 /** HTTP figures need wrk; without it they are skipped with the one command to install it. */
 const http = wrkReady();
-console.log(`servers on Node ${SERVER_NODE_VERSION} (${SERVER_NODE}); the bench itself on ${process.version}`);
+/** The Nodes the servers run on: the django and sessions phases run once on each. */
+const nodes = serverNodes(!quick && !only);
+switchServerNode(nodes[0]);
+console.log(`servers on ${nodes.map((n) => `Node ${n.version} (${n.path})`).join(" and ")}; the bench itself on ${process.version}`);
 
 async function storeFigures(): Promise<void> {
   const small = await storeFixture(plan.smallRows);
@@ -73,9 +76,20 @@ async function clearFigure(): Promise<void> {
   report({ name, value: `${seconds} s, peak RSS ${rss} MB`, goal: "< 10 s, peak RSS < 400 MB", met: Number(seconds) < 10 && bounded });
 }
 
+/** A phase once on each server Node, in turn (`first`: whether it is the first); the other phases run on the first. */
+async function onEachNode(phase: (first: boolean) => Promise<void>): Promise<void> {
+  if (!http) return;
+  for (const [i, node] of nodes.entries()) {
+    switchServerNode(node);
+    await phase(i === 0);
+  }
+  switchServerNode(nodes[0]);
+}
+
 const PHASES: Record<string, () => Promise<void>> = {
-  django: () => (http ? djangoFigures(plan.versus) : Promise.resolve()),
-  sessions: () => (http ? sessionsFigures(plan.http) : Promise.resolve()),
+  // On a second Node one process each only: the 2×2 figures would add a quarter of an hour.
+  django: () => onEachNode((first) => djangoFigures(first ? plan.versus : { ...plan.versus, processCounts: [1] })),
+  sessions: () => onEachNode(() => sessionsFigures(plan.http)),
   store: storeFigures,
   clear: clearFigure,
   engines: () => engineFigures(plan.engines, http),
@@ -84,11 +98,15 @@ const PHASES: Record<string, () => Promise<void>> = {
 // Against another checkout's build only when asked (`--baseline=<dir>`): a change's own cost.
 const baseline = process.argv.find((arg) => arg.startsWith("--baseline="))?.slice("--baseline=".length);
 if (baseline) PHASES.baseline = () => (http ? baselineFigures(baseline, plan.http) : Promise.resolve());
-for (const [name, phase] of Object.entries(PHASES)) if (!only || only === name) await phase();
+for (const [name, phase] of Object.entries(PHASES)) {
+  if (only && only !== name) continue;
+  await phase();
+  // Written after each phase, so a run cut short still leaves what it measured.
+  if (write) writeReport(figures, bars, notes, quick, nodes);
+}
 const missed = figures.filter((f) => f.met === false).map((f) => f.name);
 console.log(missed.length ? `goals not met: ${missed.join(", ")}` : "every goal met");
 if (write) {
-  writeReport(figures, bars, notes, quick);
   console.log("wrote docs/PERFORMANCE.md and docs/performance.svg");
 } else {
   console.log("a quick or one-phase run: docs/PERFORMANCE.md left as it was (add --write to write it)");

@@ -1,19 +1,50 @@
-// Which Node.js runs the servers: the one running the bench, or `--node=<path>` (BENCH_NODE),
-// or `--node=lts` for the current LTS from the npm registry (into .cache/, as npm test does).
+// Which Node.js runs the servers. `--node=<path>` (or BENCH_NODE) one binary; `--node=lts` the
+// current LTS from the npm registry (into .cache/, as npm test does); `--node=both` the bench's own
+// Node and the current LTS, each in turn (a full run's default: issue 22's goals differ by Node).
 import { execFileSync } from "node:child_process";
 import { CURRENT_LTS, installCurrentLts } from "../node-lts.mjs";
 
-function chosen(): string {
-  const option = process.argv.find((arg) => arg.startsWith("--node="))?.slice("--node=".length) ?? process.env.BENCH_NODE;
-  if (!option) return process.execPath;
-  return option === "lts" ? installCurrentLts(".cache/node-lts") : option;
+export interface ServerNode {
+  /** The binary the servers are started with. */
+  path: string;
+  /** e.g. "v24.22.3". */
+  version: string;
+  /** Whether it is the current LTS line or newer (the goals differ: issue 22). */
+  onCurrentLts: boolean;
 }
 
-/** The Node.js binary the servers are started on. */
-export const SERVER_NODE = chosen();
+function describe(path: string): ServerNode {
+  const version = execFileSync(path, ["--version"]).toString().trim();
+  return { path, version, onCurrentLts: Number(version.slice(1).split(".")[0]) >= CURRENT_LTS };
+}
 
-/** Its version, e.g. "v24.22.3". */
-export const SERVER_NODE_VERSION = execFileSync(SERVER_NODE, ["--version"]).toString().trim();
+const option = process.argv.find((arg) => arg.startsWith("--node="))?.slice("--node=".length) ?? process.env.BENCH_NODE;
 
-/** Whether the servers run on the current LTS line or newer (the goals differ: issue 22). */
-export const onCurrentLts = Number(SERVER_NODE_VERSION.slice(1).split(".")[0]) >= CURRENT_LTS;
+/**
+ * The Nodes the per-Node phases (django, sessions) run on, in order. `fullRun`: no option given
+ * means both lines, so one run states every goal; otherwise the bench's own Node only.
+ */
+export function serverNodes(fullRun: boolean): ServerNode[] {
+  const ownNode = describe(process.execPath);
+  const lts = () => describe(installCurrentLts(".cache/node-lts"));
+  if (option === "both" || (!option && fullRun)) return ownNode.onCurrentLts ? [ownNode] : [ownNode, lts()];
+  if (option === "lts") return [lts()];
+  return [option ? describe(option) : ownNode];
+}
+
+let current: ServerNode | undefined;
+
+/** The Node the servers start on now: the first of `serverNodes` until a phase switches it. */
+export function serverNode(): ServerNode {
+  if (!current) throw new Error("no server Node chosen yet (switchServerNode)");
+  return current;
+}
+
+export function switchServerNode(node: ServerNode): void {
+  current = node;
+}
+
+/** A figure's name on the Node it was measured on: "session-share, Node 24". */
+export function onNode(name: string): string {
+  return `${name}, Node ${serverNode().version.slice(1).split(".")[0]}`;
+}

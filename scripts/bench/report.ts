@@ -1,8 +1,8 @@
 // docs/PERFORMANCE.md and its chart, written from one run's figures.
 import { execSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { SERVER_NODE_VERSION } from "./node";
+import type { ServerNode } from "./node";
 import { wrkVersion } from "./wrk";
 
 export interface Figure {
@@ -15,6 +15,14 @@ export interface Figure {
 export interface Bar {
   label: string;
   value: number;
+}
+
+/** The sections after the generated part (measured by hand, e.g. issue 21's budget): kept as they are. */
+function sectionsKept(file: string): string {
+  if (!existsSync(file)) return "";
+  const text = readFileSync(file, "utf8");
+  const at = text.indexOf("\n## ");
+  return at < 0 ? "" : text.slice(at);
 }
 
 function version(pkg: string): string {
@@ -41,7 +49,7 @@ ${rows.join("\n")}
 `;
 }
 
-export function writeReport(figures: Figure[], bars: Bar[], notes: string[], quick: boolean): void {
+export function writeReport(figures: Figure[], bars: Bar[], notes: string[], quick: boolean, nodes: ServerNode[]): void {
   mkdirSync("docs", { recursive: true });
   writeFileSync("docs/performance.svg", svgChart("/library, CPU time per request (ms; shorter is better)", bars));
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -53,7 +61,7 @@ export function writeReport(figures: Figure[], bars: Bar[], notes: string[], qui
 
 Written by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.
 ${quick ? "\n**A quick smoke run**: fewer rows and shorter rounds than the full run; read the ratios, not the absolute numbers.\n" : ""}
-Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; servers on Node ${SERVER_NODE_VERSION},
+Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; servers on ${nodes.map((n) => `Node ${n.version}`).join(" and ")},
 Next ${version("next")}, @libsql/client ${version("@libsql/client")} (SQLite ${sqlite}), drizzle-orm ${version("drizzle-orm")},
 iron-session ${version("iron-session")}; wrk ${wrkVersion()} (-t2 -c10) as the load generator on the same machine.
 
@@ -61,10 +69,12 @@ The primary figure is **CPU time per request**: the utime + stime of a server's 
 tree (every process and thread, from /proc) over a measured round ÷ the requests wrk completed in
 it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
 wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
-and is given as the median of the per-round ratios with their range. Against Django the primary
+and is given as the median of the per-round ratios with their range. Each URL is first loaded
+until warm (10,000 requests per server process, at most 60 s: a cold Next server spends several
+times the CPU of a warm one), uncounted; the notes give what each warm-up cost. Against Django the primary
 figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
 connection; so does a proxy's default upstream), with keep-alive beside them; figures of our
-server against itself use keep-alive. RSS is the largest resident size of one server process
+server against itself use keep-alive.${nodes.length > 1 ? ` The comparison with Django and our server against itself ran on each Node in turn (each figure names its Node); the store, cleanup, engine and capacity figures on Node ${nodes[0].version}.` : ""} RSS is the largest resident size of one server process
 sampled each second under load.
 
 | figure | value | goal | met |
@@ -74,6 +84,6 @@ ${table.join("\n")}
 ![CPU time per request](performance.svg)
 
 ${notes.map((n) => `- ${n}`).join("\n")}
-`;
+${sectionsKept("docs/PERFORMANCE.md")}`;
   writeFileSync("docs/PERFORMANCE.md", text);
 }

@@ -2,6 +2,7 @@
 // after and its memory sampled each second. Several targets go in alternating rounds (a b, b a,
 // …; with three a b c, c b a, …), so the drifts of this shared machine fall on every side alike.
 import { treeCpuSeconds } from "./cpu";
+import { fmt, note } from "./figures";
 import { progress } from "./progress";
 import { treeRss } from "./rss";
 import { runWrk, type ConnectionMode, type Load } from "./wrk";
@@ -36,11 +37,13 @@ export interface RoundPlan {
 
 /**
  * A cold Next server spends several times the CPU per request of a warm one (the JIT, lazily
- * loaded page modules; docs/DESIGN.md has the figures). Each target is loaded until it has served
- * this many requests per server process (or WARM_UP_MAX_S passed) before any round counts.
+ * loaded page modules): on Node 20 /library fell from about 10 ms to 3.5–4.5 ms over its first
+ * 6,000–8,000 requests (docs/DESIGN.md). Each target is loaded until it has served this many
+ * requests per server process (or WARM_UP_MAX_S passed) before any round counts; what the warm-up
+ * cost is reported beside the rounds, so the cold start is not hidden.
  */
-const WARM_UP_REQUESTS = 2000;
-const WARM_UP_MAX_S = 90;
+const WARM_UP_REQUESTS = 10_000;
+const WARM_UP_MAX_S = 60;
 
 /** Requests still in flight when wrk stops are served after it: let them finish before each CPU reading. */
 const SETTLE_MS = 200;
@@ -77,15 +80,29 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
 /** The URLs (of which server process) warmed up already: a later set of rounds on them needs none. */
 const warm = new Set<string>();
 
-/** Loads `target` until it is warm (WARM_UP_REQUESTS per process), none of it counted. */
-export async function warmUp(target: Target, mode: ConnectionMode): Promise<void> {
+/** What a warm-up cost: requests served and CPU per request while the server was still cold. */
+export interface WarmUp {
+  requests: number;
+  cpuMsPerRequest: number;
+}
+
+/** Loads `target` until it is warm (WARM_UP_REQUESTS per process), none of it counted in the rounds; null if it was warm already. */
+export async function warmUp(target: Target, mode: ConnectionMode): Promise<WarmUp | null> {
   const key = `${target.pid} ${target.url}`;
-  if (warm.has(key)) return;
+  if (warm.has(key)) return null;
   warm.add(key);
   // A tree of several processes is a primary (cluster, gunicorn master) and its workers.
   const wanted = WARM_UP_REQUESTS * Math.max(1, treeRss(target.pid).processes - 1);
   const started = performance.now();
-  for (let served = 0; served < wanted && performance.now() - started < WARM_UP_MAX_S * 1000; ) served += (await runWrk(target, 2, mode)).requests;
+  const cpuBefore = targetCpuSeconds(target);
+  let served = 0;
+  while (served < wanted && performance.now() - started < WARM_UP_MAX_S * 1000) served += (await runWrk(target, 2, mode)).requests;
+  await settle();
+  return { requests: served, cpuMsPerRequest: ((targetCpuSeconds(target) - cpuBefore) * 1000) / Math.max(1, served) };
+}
+
+function noteWarmUp(what: string, target: Target, cost: WarmUp | null): void {
+  if (cost) note(`${what}, warm-up of ${target.name}: ${fmt(cost.requests)} requests at ${fmt(cost.cpuMsPerRequest, 2)} ms CPU/request, not counted in the rounds.`);
 }
 
 /**
@@ -98,7 +115,7 @@ export async function alternateRounds(what: string, targets: Target[], plan: Rou
   const tick = (detail: string) => progress(`${what}: ${detail}`, total - (performance.now() - started) / 1000);
   for (const target of targets) {
     tick(`warming up ${target.name}`);
-    await warmUp(target, plan.mode);
+    noteWarmUp(what, target, await warmUp(target, plan.mode));
   }
   const results: Round[][] = targets.map(() => []);
   for (let round = 0; round < plan.rounds; round++) {
@@ -116,7 +133,7 @@ export async function alternateRounds(what: string, targets: Target[], plan: Rou
 /** Rounds on one target only, back to back: how steady it stays. */
 export async function consecutiveRounds(what: string, target: Target, plan: RoundPlan): Promise<Round[]> {
   const started = performance.now();
-  await warmUp(target, plan.mode);
+  noteWarmUp(what, target, await warmUp(target, plan.mode));
   const list: Round[] = [];
   for (let i = 0; i < plan.rounds; i++) {
     progress(`${what}: round ${i + 1}/${plan.rounds}`, plan.rounds * plan.seconds - (performance.now() - started) / 1000);

@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { SERVER_NODE } from "./node";
+import { serverNode } from "./node";
 
 export const DIST_DIR = ".next-bench";
 export const BENCH_SECRET = "benchmark-secret-not-for-production-0123456789";
@@ -58,7 +58,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
  */
 export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}, cwd?: string): Promise<Server> {
   const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
-  const child = spawn(SERVER_NODE, args, {
+  const child = spawn(serverNode().path, args, {
     cwd,
     env: {
       ...process.env,

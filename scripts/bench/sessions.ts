@@ -4,7 +4,7 @@
 // floor, steadiness, two processes against one, and memory against a bare Next server.
 import { bars, fmt, note, report } from "./figures";
 import { sessionCookie } from "./http";
-import { SERVER_NODE_VERSION } from "./node";
+import { onNode, serverNode } from "./node";
 import { alternateRounds, consecutiveRounds, type Round, type RoundPlan, type Target } from "./rounds";
 import { ensureBuild, startServer, type Server } from "./servers";
 import { tempDbFile } from "./store";
@@ -24,12 +24,12 @@ async function sessionShare(server: Server, cookie: string, plan: RoundPlan): Pr
   // browser that never signed in), so the ratio is what the session adds to a request.
   const [control, library, bare] = await alternateRounds("session-share", [at(server, "control", "/bench/library", cookie), at(server, "/library", "/library", cookie), at(server, "bare", "/bench/bare", cookie)], plan);
   const share = roundRatios(library, control, (r) => r.cpuMsPerRequest);
-  report({ name: "session-share", value: `${fmtSpread(share)} (/library CPU/request ÷ the control page's)`, goal: "≤ 1.10", met: share.median <= 1.1 });
-  for (const [name, rounds] of [["/library", library], ["control (/bench/library)", control], ["bare Next page (/bench/bare)", bare]] as const) note(`session-share, ${name}: ${describeSide(rounds)}.`);
-  report({ name: "bare-page", value: `${fmt(median(bare.map((r) => r.cpuMsPerRequest)), 2)} ms CPU/request; control ÷ bare ${fmtSpread(roundRatios(control, bare, (r) => r.cpuMsPerRequest))}`, goal: "(Next's per-page floor in this build)" });
+  report({ name: onNode("session-share"), value: `${fmtSpread(share)} (/library CPU/request ÷ the control page's)`, goal: "≤ 1.10", met: share.median <= 1.1 });
+  for (const [name, rounds] of [["/library", library], ["control (/bench/library)", control], ["bare Next page (/bench/bare)", bare]] as const) note(`${onNode("session-share")}, ${name}: ${describeSide(rounds)}.`);
+  report({ name: onNode("bare-page"), value: `${fmt(median(bare.map((r) => r.cpuMsPerRequest)), 2)} ms CPU/request; control ÷ bare ${fmtSpread(roundRatios(control, bare, (r) => r.cpuMsPerRequest))}`, goal: "(Next's per-page floor in this build)" });
   const [a, b] = await alternateRounds("noise-floor", [at(server, "control", "/bench/library", cookie), at(server, "control again", "/bench/library", cookie)], plan);
-  report({ name: "noise-floor", value: fmtSpread(roundRatios(b, a, (r) => r.cpuMsPerRequest), 3), goal: "(control ÷ itself, same method: how far from 1 noise alone moves a ratio)" });
-  bars.push({ label: "control page, no session", value: median(control.map((r) => r.cpuMsPerRequest)) }, { label: "bare Next page", value: median(bare.map((r) => r.cpuMsPerRequest)) });
+  report({ name: onNode("noise-floor"), value: fmtSpread(roundRatios(b, a, (r) => r.cpuMsPerRequest), 3), goal: "(control ÷ itself, same method: how far from 1 noise alone moves a ratio)" });
+  bars.push({ label: onNode("control page, no session"), value: median(control.map((r) => r.cpuMsPerRequest)) }, { label: onNode("bare Next page"), value: median(bare.map((r) => r.cpuMsPerRequest)) });
   return [...library, ...control, ...bare];
 }
 
@@ -40,8 +40,8 @@ async function steadiness(server: Server, cookie: string, plan: RoundPlan): Prom
   const cpu = rounds.map((r) => r.cpuMsPerRequest);
   const byRate = Math.min(...rps) / median(rps);
   const byCpu = median(cpu) / Math.max(...cpu);
-  report({ name: "steadiness", value: `req/s ${fmt(byRate, 2)}, CPU/request ${fmt(byCpu, 2)} (slowest ÷ median)`, goal: "≥ 0.85 both", met: byRate >= 0.85 && byCpu >= 0.85 });
-  note(`steadiness: ${plan.rounds} consecutive ${plan.seconds} s rounds on /library: ${rps.map((v) => fmt(v)).join(", ")} req/s; ${cpu.map((v) => fmt(v, 2)).join(", ")} ms CPU/request.`);
+  report({ name: onNode("steadiness"), value: `req/s ${fmt(byRate, 2)}, CPU/request ${fmt(byCpu, 2)} (slowest ÷ median)`, goal: "≥ 0.85 both", met: byRate >= 0.85 && byCpu >= 0.85 });
+  note(`${onNode("steadiness")}: ${plan.rounds} consecutive ${plan.seconds} s rounds on /library: ${rps.map((v) => fmt(v)).join(", ")} req/s; ${cpu.map((v) => fmt(v, 2)).join(", ")} ms CPU/request.`);
   return rounds;
 }
 
@@ -50,8 +50,8 @@ async function clusterScaling(single: Server, cookie: string, plan: RoundPlan): 
   try {
     const [one, two] = await alternateRounds("cluster-scaling", [at(single, "1 process", "/library", cookie), at(cluster, "2 processes", "/library", await sessionCookie(cluster.url))], plan);
     const scaling = roundRatios(two, one, (r) => r.requestsPerSecond);
-    report({ name: "cluster-scaling", value: `${fmtSpread(scaling)} (req/s, 2 processes ÷ 1)`, goal: "> 1 (2 cores, wrk on the same machine)", met: scaling.median > 1 });
-    note(`cluster-scaling, 1 process: ${describeSide(one)}; 2 processes (npm run start:cluster): ${describeSide(two)}; CPU/request 1 ÷ 2 ${fmtSpread(cpuAdvantage(two, one))}.`);
+    report({ name: onNode("cluster-scaling"), value: `${fmtSpread(scaling)} (req/s, 2 processes ÷ 1)`, goal: "> 1 (2 cores, wrk on the same machine)", met: scaling.median > 1 });
+    note(`${onNode("cluster-scaling")}, 1 process: ${describeSide(one)}; 2 processes (npm run start:cluster): ${describeSide(two)}; CPU/request 1 ÷ 2 ${fmtSpread(cpuAdvantage(two, one))}.`);
   } finally {
     await cluster.stop();
   }
@@ -64,7 +64,7 @@ async function memory(ours: Round[], plan: RoundPlan): Promise<void> {
     const [bare] = await alternateRounds("memory floor", [at(bareServer, "bare Next server", "/bench/bare", "")], plan);
     const [oursMb, bareMb] = [largestRss(ours), largestRss(bare)];
     const met = oursMb <= 250 || oursMb <= 1.3 * bareMb;
-    report({ name: "rss-under-load", value: `${fmt(oursMb)} MB per server process (a bare Next server: ${fmt(bareMb)} MB; ${fmt(oursMb / bareMb, 2)} ×), Node ${SERVER_NODE_VERSION}`, goal: "≤ 250 MB, or ≤ 1.3 × the bare Next server", met });
+    report({ name: onNode("rss-under-load"), value: `${fmt(oursMb)} MB per server process (a bare Next server: ${fmt(bareMb)} MB; ${fmt(oursMb / bareMb, 2)} ×), Node ${serverNode().version}`, goal: "≤ 250 MB, or ≤ 1.3 × the bare Next server", met });
   } finally {
     await bareServer.stop();
   }

@@ -6,7 +6,7 @@
 import { djangoReady, startDjango } from "./django";
 import { bars, note, notes, report } from "./figures";
 import { sessionCookie } from "./http";
-import { onCurrentLts, SERVER_NODE_VERSION } from "./node";
+import { onNode, serverNode } from "./node";
 import { alternateRounds, type Round, type Target } from "./rounds";
 import { ensureBuild, startServer, type Server } from "./servers";
 import { tempDbFile } from "./store";
@@ -21,7 +21,7 @@ export interface VersusPlan {
 
 const MODES: ConnectionMode[] = ["close", "keep-alive"];
 /** Django ÷ ours CPU per request on /library: issue 22's goal, by the servers' Node line. */
-const LIBRARY_GOAL = onCurrentLts ? 1.0 : 0.85;
+const libraryGoal = () => (serverNode().onCurrentLts ? 1.0 : 0.85);
 /** `/` within 1.2 × Django's CPU per request. */
 const HOME_GOAL = 1 / 1.2;
 
@@ -33,24 +33,24 @@ function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mo
 }
 
 async function library(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
-  const label = `vs-django /library ${processes}×${processes} (${mode})`;
+  const label = onNode(`vs-django /library ${processes}×${processes} (${mode})`);
   const [o, d] = await alternateRounds(label, [target("ours", ours, "/library", cookies[0]), target("Django", django, "/library", cookies[1])], { ...plan, mode });
   const ratio = cpuAdvantage(o, d);
-  const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${LIBRARY_GOAL.toFixed(2)} on ${SERVER_NODE_VERSION}`, met: ratio.median >= LIBRARY_GOAL } : { goal: "beside the primary (close) figure" };
+  const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${libraryGoal().toFixed(2)} on Node ${serverNode().version}`, met: ratio.median >= libraryGoal() } : { goal: "beside the primary (close) figure" };
   report({ name: label, value: fmtSpread(ratio), ...goal });
-  sides(label, [[`ours (Node ${SERVER_NODE_VERSION})`, o], ["Django", d]], plan, mode);
-  if (mode === "close") bars.push({ label: `/library, ours ×${processes}`, value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: `/library, Django ×${processes}`, value: median(d.map((r) => r.cpuMsPerRequest)) });
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d]], plan, mode);
+  if (mode === "close") bars.push({ label: onNode(`/library, ours ×${processes}`), value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: onNode(`/library, Django ×${processes} beside ours`), value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
 async function home(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
-  const label = `vs-django / ${processes}×${processes} (${mode})`;
+  const label = onNode(`vs-django / ${processes}×${processes} (${mode})`);
   const targets = [target("ours", ours, "/", cookies[0]), target("Django", django, "/", cookies[1]), target("the bare page", ours, "/bench/bare", cookies[0])];
   const [o, d, bare] = await alternateRounds(label, targets, { ...plan, mode });
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
   report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ the bare Next page (/bench/bare): ${fmtSpread(floor)}`, ...goal });
-  sides(label, [[`ours (Node ${SERVER_NODE_VERSION})`, o], ["Django", d], ["the bare page, ours", bare]], plan, mode);
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ["the bare page, ours", bare]], plan, mode);
 }
 
 export async function djangoFigures(plan: VersusPlan): Promise<void> {
