@@ -59,7 +59,7 @@ export function writeReport(figures: Figure[], bars: Bar[], notes: string[], qui
   const table = figures.map((f) => `| ${f.name} | ${f.value} | ${f.goal} | ${f.met === undefined ? "" : f.met ? "yes" : "**no**"} |`);
   const text = `# Performance
 
-Written by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.
+Written by \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.
 ${quick ? "\n**A quick smoke run**: fewer rows and shorter rounds than the full run; read the ratios, not the absolute numbers.\n" : ""}
 Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; servers on ${nodes.map((n) => `Node ${n.version}`).join(" and ")},
 Next ${version("next")}, @libsql/client ${version("@libsql/client")} (SQLite ${sqlite}), drizzle-orm ${version("drizzle-orm")},
@@ -74,7 +74,9 @@ until warm (10,000 requests per server process, at most 60 s: a cold Next server
 times the CPU of a warm one), uncounted; the notes give what each warm-up cost. Against Django the primary
 figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
 connection; so does a proxy's default upstream), with keep-alive beside them; figures of our
-server against itself use keep-alive.${nodes.length > 1 ? ` The comparison with Django and our server against itself ran on each Node in turn (each figure names its Node); the store, cleanup, engine and capacity figures on Node ${nodes[0].version}.` : ""} RSS is the largest resident size of one server process
+server against itself use keep-alive. Every \`/library\` visit is counted: the servers lift the
+per-client budget of anonymous data, which would refuse all but 8,456 of wrk's visits a minute
+from its one address (docs/DESIGN.md).${nodes.length > 1 ? ` The comparison with Django and our server against itself ran on each Node in turn (each figure names its Node); the store, cleanup, engine and capacity figures on Node ${nodes[0].version}.` : ""} RSS is the largest resident size of one server process
 sampled each second under load.
 
 | figure | value | goal | met |
