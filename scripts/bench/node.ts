@@ -9,13 +9,16 @@ export interface ServerNode {
   path: string;
   /** e.g. "v24.22.3". */
   version: string;
+  /** e.g. 24. */
+  major: number;
   /** Whether it is the current LTS line or newer (the goals differ: issue 22). */
   onCurrentLts: boolean;
 }
 
 function describe(path: string): ServerNode {
   const version = execFileSync(path, ["--version"]).toString().trim();
-  return { path, version, onCurrentLts: Number(version.slice(1).split(".")[0]) >= CURRENT_LTS };
+  const major = Number(version.slice(1).split(".")[0]);
+  return { path, version, major, onCurrentLts: major >= CURRENT_LTS };
 }
 
 const option = process.argv.find((arg) => arg.startsWith("--node="))?.slice("--node=".length) ?? process.env.BENCH_NODE;
@@ -46,5 +49,5 @@ export function switchServerNode(node: ServerNode): void {
 
 /** A figure's name on the Node it was measured on: "session-share, Node 24". */
 export function onNode(name: string): string {
-  return `${name}, Node ${serverNode().version.slice(1).split(".")[0]}`;
+  return `${name}, Node ${serverNode().major}`;
 }

@@ -3,6 +3,7 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import type { ServerNode } from "./node";
+import { WARM_UP_MAX_S, WARM_UP_REQUESTS } from "./rounds";
 import { wrkVersion } from "./wrk";
 
 export interface Figure {
@@ -70,7 +71,7 @@ tree (every process and thread, from /proc) over a measured round ÷ the request
 it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
 wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
 and is given as the median of the per-round ratios with their range. Each URL is first loaded
-until warm (10,000 requests per server process, at most 60 s: a cold Next server spends several
+until warm (${WARM_UP_REQUESTS.toLocaleString("en-US")} requests per server process, at most ${WARM_UP_MAX_S} s: a cold Next server spends several
 times the CPU of a warm one), uncounted; the notes give what each warm-up cost. Against Django the primary
 figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
 connection; so does a proxy's default upstream), with keep-alive beside them; figures of our

@@ -42,8 +42,8 @@ export interface RoundPlan {
  * requests per server process (or WARM_UP_MAX_S passed) before any round counts; what the warm-up
  * cost is reported beside the rounds, so the cold start is not hidden.
  */
-const WARM_UP_REQUESTS = 10_000;
-const WARM_UP_MAX_S = 60;
+export const WARM_UP_REQUESTS = 10_000;
+export const WARM_UP_MAX_S = 60;
 
 /** Requests still in flight when wrk stops are served after it: let them finish before each CPU reading. */
 const SETTLE_MS = 200;
