@@ -1,11 +1,15 @@
 // The bench's instruments (scripts/bench): the CPU time of a server's whole process tree, every
-// thread and child process counted, and per-round ratios reported as median and range.
+// thread and child process counted; per-round ratios reported as median and range; and a round
+// of /library refused when the page did not count every visit it was sent.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, it } from "node:test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { treeCpuSeconds } from "../scripts/bench/cpu";
-import type { Round } from "../scripts/bench/rounds";
+import { visitCount } from "../scripts/bench/http";
+import { checkCounted, type Round, type Target } from "../scripts/bench/rounds";
 import { cpuAdvantage, median, spread } from "../scripts/bench/summary";
 
 /**
@@ -46,5 +50,31 @@ describe("bench instruments", () => {
     assert.deepEqual(cpuAdvantage(ours, django), { median: 1, min: 0.5, max: 1.5, count: 3 });
     assert.equal(median([1, 2, 3, 4]), 2.5);
     assert.deepEqual(spread([2]), { median: 2, min: 2, max: 2, count: 1 });
+  });
+
+  it("refuses a round whose page did not count every visit wrk made, reading the count as React renders it", async () => {
+    // A page that shows its count the way /library does, and counts only the visits `counting` allows.
+    let count = 0;
+    let counting = true;
+    const page = createServer((_request, response) => {
+      if (counting) count++;
+      response.end(`<p>You have visited this page <!-- -->${count}<!-- --> <!-- -->times<!-- -->.</p>`);
+    });
+    page.listen(0, "127.0.0.1");
+    await once(page, "listening");
+    const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/library`;
+    const target: Target = { name: "page", url, pid: process.pid, countsVisits: true };
+    const visit = () => fetch(url).then((r) => r.text());
+    try {
+      const before = await visitCount(target);
+      for (let i = 0; i < 20; i++) await visit();
+      await checkCounted(target, before, 20);
+      counting = false; // a budget refusing the increments: the page still answers 200
+      const refusedFrom = await visitCount(target);
+      for (let i = 0; i < 20; i++) await visit();
+      await assert.rejects(checkCounted(target, refusedFrom, 20), /page \(.*\/library\) counted -1 of the 20 visits wrk made/);
+    } finally {
+      page.close();
+    }
   });
 });

@@ -136,7 +136,9 @@ function redisPid(redisUrl: string): number {
 
 async function library(server: Server, engine: string, redisUrl: string): Promise<Target> {
   const helperPids = engineNamed(engine).needs.includes("redis") ? [redisPid(redisUrl)] : [];
-  return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid, helperPids };
+  // The cookie engine's count lives in the cookie wrk resends unchanged: its visits cannot add up.
+  const countsVisits = engine !== "cookie";
+  return { name: engine, url: `${server.url}/library`, headers: { cookie: await sessionCookie(server.url) }, pid: server.pid, helperPids, countsVisits };
 }
 
 /** One engine's /library against db's beside it: CPU per request (db's ÷ the engine's, above 1 when the engine uses less) and req/s. */

@@ -1,5 +1,6 @@
-// The Cookie header a returning browser sends, for the HTTP figures.
+// The Cookie header a returning browser sends, for the HTTP figures; and the visit count a page shows.
 import { COOKIE_NAME } from "./servers";
+import type { Load } from "./wrk";
 
 /**
  * The Cookie header a browser sends after its first /library visit: a session
@@ -11,4 +12,13 @@ export async function sessionCookie(baseUrl: string): Promise<string> {
   const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
   if (!cookies.some((c) => c.startsWith(`${COOKIE_NAME}=`))) throw new Error("no session cookie from /library");
   return cookies.join("; ");
+}
+
+/** The count /library shows for this browser ("You have visited this page N times."); the reading is itself a visit. */
+export async function visitCount(load: Load): Promise<number> {
+  const html = await (await fetch(load.url, { headers: load.headers })).text();
+  // React separates the text's parts with empty comments.
+  const count = /You have visited this page (?:<!-- -->)?(\d+)/.exec(html)?.[1];
+  if (count === undefined) throw new Error(`${load.url}: no visit count in the page`);
+  return Number(count);
 }

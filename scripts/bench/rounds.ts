@@ -3,6 +3,7 @@
 // …; with three a b c, c b a, …), so the drifts of this shared machine fall on every side alike.
 import { treeCpuSeconds } from "./cpu";
 import { fmt, note } from "./figures";
+import { visitCount } from "./http";
 import { progress } from "./progress";
 import { treeRss } from "./rss";
 import { runWrk, type ConnectionMode, type Load } from "./wrk";
@@ -13,6 +14,12 @@ export interface Target extends Load {
   pid: number;
   /** Other processes that work for this target alone while it is loaded (its redis-server): their CPU counts as its. */
   helperPids?: number[];
+  /**
+   * The target counts each visit on the server (ours, /library, a server-side engine): every round
+   * then checks that it counted every visit wrk made, so a page that skipped or refused the count
+   * (as the per-client budget once did, unseen) fails the run instead of reading cheaper.
+   */
+  countsVisits?: boolean;
 }
 
 const targetCpuSeconds = (target: Target) => [target.pid, ...(target.helperPids ?? [])].reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
@@ -56,6 +63,7 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
     memory = { processes: Math.max(memory.processes, now.processes), largestMb: Math.max(memory.largestMb, now.largestMb) };
   };
   await settle(); // the previous run's last requests, not this round's
+  const countBefore = target.countsVisits ? await visitCount(target) : 0;
   const sampler = setInterval(sample, 1000);
   const cpuBefore = targetCpuSeconds(target);
   try {
@@ -63,6 +71,7 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
     sample();
     await settle();
     const cpu = targetCpuSeconds(target) - cpuBefore;
+    if (target.countsVisits) await checkCounted(target, countBefore, result.requests);
     return {
       requests: result.requests,
       requestsPerSecond: result.requests / result.seconds,
@@ -75,6 +84,12 @@ export async function measureRound(target: Target, seconds: number, mode: Connec
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** Throws unless the count moved by at least the `visits` wrk completed (the reading adds one; requests still in flight when wrk stopped may add more). */
+export async function checkCounted(target: Target, countBefore: number, visits: number): Promise<void> {
+  const counted = (await visitCount(target)) - countBefore - 1;
+  if (counted < visits) throw new Error(`${target.name} (${target.url}) counted ${counted} of the ${visits} visits wrk made: its figures would not be of the page's work`);
 }
 
 /** The URLs (of which server process) warmed up already: a later set of rounds on them needs none. */

@@ -16,7 +16,7 @@ export interface SessionsPlan {
   steadyRounds: number;
 }
 
-const at = (server: Server, name: string, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: cookie ? { cookie } : {}, pid: server.pid });
+const at = (server: Server, name: string, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: cookie ? { cookie } : {}, pid: server.pid, countsVisits: path === "/library" });
 
 /** /library ÷ its control, the bare page beside them, and the control against itself (the method's noise floor). */
 async function sessionShare(server: Server, cookie: string, plan: RoundPlan): Promise<Round[]> {
