@@ -29,6 +29,10 @@ const SECURITY_HEADERS = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // No gzip in the app, as in Django's default stack: the pages reflect what a visitor typed beside
+  // session data (BREACH), and compressing each private page cost 16% more CPU per request
+  // (docs/DESIGN.md). A reverse proxy in front compresses the static assets.
+  compress: false,
   headers: async () => [{ source: "/:path*", headers: SECURITY_HEADERS }],
   // libSQL's native driver must be loaded by Node, not bundled.
   serverExternalPackages: ["@libsql/client", "libsql"],

@@ -47,7 +47,9 @@ describe("bench instruments", () => {
     const round = (cpuMsPerRequest: number) => ({ cpuMsPerRequest }) as Round;
     const ours = [3, 3, 6].map(round);
     const django = [3, 4.5, 3].map(round);
-    assert.deepEqual(cpuAdvantage(ours, django), { median: 1, min: 0.5, max: 1.5, count: 3 });
+    // The sides' medians can tell another story than the rounds' ratios: both are reported.
+    assert.deepEqual(cpuAdvantage(ours, django), { median: 1, min: 0.5, max: 1.5, count: 3, ofMedians: 1 });
+    assert.deepEqual(cpuAdvantage([1, 4, 4].map(round), [2, 2, 8].map(round)), { median: 2, min: 0.5, max: 2, count: 3, ofMedians: 0.5 });
     assert.equal(median([1, 2, 3, 4]), 2.5);
     assert.deepEqual(spread([2]), { median: 2, min: 2, max: 2, count: 1 });
   });

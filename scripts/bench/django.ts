@@ -12,22 +12,16 @@ function installed(): boolean {
 }
 
 /**
- * Whether the Django reference can run here: installs Debian's packages when
- * root (as `npm test` does Chromium), else says the one command and skips it.
+ * Why the Django reference cannot run here, or undefined when it can: installs
+ * Debian's packages when root (as `npm test` does Chromium), else names the one command.
  */
-export function djangoReady(): boolean {
-  if (!existsSync(START_SCRIPT)) {
-    console.log(`Django reference not found at ${START_SCRIPT}: skipping the Django comparison.`);
-    return false;
-  }
-  if (installed()) return true;
-  if (process.getuid?.() !== 0) {
-    console.log(`Django and gunicorn are not installed: run \`sudo ${INSTALL}\` for the Django comparison.`);
-    return false;
-  }
+export function djangoUnavailable(): string | undefined {
+  if (!existsSync(START_SCRIPT)) return `the Django reference is not at ${START_SCRIPT} (run the bench from the checkout beside ../shared)`;
+  if (installed()) return undefined;
+  if (process.getuid?.() !== 0) return `Django and gunicorn are not installed: run \`sudo ${INSTALL}\``;
   console.log(`installing Django and gunicorn (${INSTALL})…`);
   const apt = spawnSync("apt-get", ["install", "-y", "python3-django", "gunicorn"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  return apt.status === 0 && installed();
+  return apt.status === 0 && installed() ? undefined : `\`${INSTALL}\` failed`;
 }
 
 /** gunicorn with `workers` processes on `port`, its own SQLite file. */

@@ -5,6 +5,8 @@ import type { Bar, Figure } from "./report";
 export const figures: Figure[] = [];
 export const bars: Bar[] = [];
 export const notes: string[] = [];
+/** Phases (or parts) a run could not measure, and why: the run then never reads as "every goal met". */
+export const skipped: string[] = [];
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -12,6 +14,12 @@ export function report(figure: Figure): void {
   figures.push(figure);
   const verdict = figure.met === undefined ? "" : figure.met ? "  [met]" : "  [NOT MET]";
   console.log(`${figure.name}: ${figure.value}${figure.goal ? `  (goal ${figure.goal})` : ""}${verdict}`);
+}
+
+/** What this run could not measure, and why: printed, noted and counted against "every goal met". */
+export function skip(what: string): void {
+  skipped.push(what);
+  note(`Skipped: ${what}.`);
 }
 
 /** A note for docs/PERFORMANCE.md, printed too (indented under the figures). */

@@ -70,14 +70,18 @@ The primary figure is **CPU time per request**: the utime + stime of a server's 
 tree (every process and thread, from /proc) over a measured round ÷ the requests wrk completed in
 it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
 wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
-and is given as the median of the per-round ratios with their range. Each URL is first loaded
-until warm (${WARM_UP_REQUESTS.toLocaleString("en-US")} requests per server process, at most ${WARM_UP_MAX_S} s: a cold Next server spends several
-times the CPU of a warm one), uncounted; the notes give what each warm-up cost. Against Django the primary
+and is given as the median of the per-round ratios with their range, and beside it the ratio of
+the two sides' medians (on a noisy machine the two statistics can differ by 10–20 %; the verdict
+is the first's). Each URL is first loaded until warm (${WARM_UP_REQUESTS.toLocaleString("en-US")} requests per server process, or ${WARM_UP_MAX_S} s
+if that comes first, which on a busy machine it can: a cold Next server spends several
+times the CPU of a warm one), uncounted; the notes give what each warm-up served and cost. Against Django the primary
 figures send \`Connection: close\` to both servers (gunicorn's sync workers close every
 connection; so does a proxy's default upstream), with keep-alive beside them; figures of our
-server against itself use keep-alive. Every \`/library\` visit is counted: the servers lift the
-per-client budget of anonymous data, which would refuse all but 8,456 of wrk's visits a minute
-from its one address (docs/DESIGN.md).${nodes.length > 1 ? ` The comparison with Django and our server against itself ran on each Node in turn (each figure names its Node); the store, cleanup, engine and capacity figures on Node ${nodes[0].version}.` : ""} RSS is the largest resident size of one server process
+server against itself use keep-alive. wrk sends Chromium's \`Accept-Encoding\` to every server
+(neither ours nor Django compresses). Any answer but a 2xx fails a round, and every \`/library\`
+visit must be counted: the servers lift the per-client budget of anonymous data, which would refuse
+most of wrk's visits from its one address (docs/DESIGN.md), and each round of a server that counts
+visits checks that its count moved by every visit wrk made, or the run fails.${nodes.length > 1 ? ` The comparison with Django and our server against itself ran on each Node in turn (each figure names its Node); the store, cleanup, engine and capacity figures on Node ${nodes[0].version}.` : ""} RSS is the largest resident size of one server process
 sampled each second under load.
 
 | figure | value | goal | met |

@@ -19,17 +19,25 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds into DIST_DIR unless a build newer than every source is there. */
-export function ensureBuild(): void {
-  const buildId = path.join(DIST_DIR, "BUILD_ID");
-  const sources = Math.max(newestSource("app"), newestSource("lib"), statSync("proxy.ts").mtimeMs);
+/** A Next.js app with nothing of ours (scripts/bench/bare-next): the floor a Next 16 server costs. */
+const BARE_APP = path.join("scripts", "bench", "bare-next");
+
+/** Builds `app` (".": ours) into its DIST_DIR unless a build newer than every source is there. */
+function buildIfStale(app: string, sources: number): void {
+  const buildId = path.join(app, DIST_DIR, "BUILD_ID");
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
-  console.log("building (next build)…");
-  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+  console.log(`building ${app === "." ? "the app" : app} (next build)…`);
+  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build", app], {
     env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  if (build.status !== 0) throw new Error("next build failed");
+  if (build.status !== 0) throw new Error(`next build of ${app} failed`);
+}
+
+/** Our build, and the bare app's, each unless up to date. */
+export function ensureBuild(): void {
+  buildIfStale(".", Math.max(newestSource("app"), newestSource("lib"), statSync("proxy.ts").mtimeMs, statSync("next.config.ts").mtimeMs));
+  buildIfStale(BARE_APP, newestSource(path.join(BARE_APP, "app")));
 }
 
 export interface Server {
@@ -39,11 +47,11 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+async function waitUntilUp(url: string, child: ChildProcess, page = "/bench/library"): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/bench/library`)).ok) return;
+      if ((await fetch(url + page)).ok) return;
     } catch {
       // not listening yet
     }
@@ -78,8 +86,20 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  return running(child, port);
+}
+
+/** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours; its page is `/`. */
+export async function startBareNext(port: number): Promise<Server> {
+  const args = ["node_modules/next/dist/bin/next", "start", BARE_APP, "-p", String(port)];
+  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: DIST_DIR };
+  const child = spawn(serverNode().path, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+  return running(child, port, "/");
+}
+
+async function running(child: ChildProcess, port: number, page?: string): Promise<Server> {
   const url = `http://localhost:${port}`;
-  await waitUntilUp(url, child);
+  await waitUntilUp(url, child, page);
   return {
     url,
     pid: child.pid!,

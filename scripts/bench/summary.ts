@@ -8,6 +8,11 @@ export interface Spread {
   min: number;
   max: number;
   count: number;
+  /**
+   * For ratios of two sides' rounds: the one side's median ÷ the other's. It can differ from the
+   * median of the round ratios by 10–20 % on a noisy machine, so both are printed.
+   */
+  ofMedians?: number;
 }
 
 export function median(values: number[]): number {
@@ -22,13 +27,15 @@ export function spread(values: number[]): Spread {
 
 /** Round by round, `numerator`'s value ÷ `denominator`'s (the rounds of two targets measured side by side). */
 export function roundRatios(numerator: Round[], denominator: Round[], value: (r: Round) => number): Spread {
-  return spread(numerator.map((r, i) => value(r) / value(denominator[i])));
+  const ofMedians = median(numerator.map(value)) / median(denominator.map(value));
+  return { ...spread(numerator.map((r, i) => value(r) / value(denominator[i]))), ofMedians };
 }
 
 /** CPU per request: `than`'s ÷ `side`'s, round by round; above 1 when `side` uses less CPU per request. */
 export const cpuAdvantage = (side: Round[], than: Round[]): Spread => roundRatios(than, side, (r) => r.cpuMsPerRequest);
 
-export const fmtSpread = (s: Spread, digits = 2): string => `${fmt(s.median, digits)} (rounds ${fmt(s.min, digits)}..${fmt(s.max, digits)}, n=${s.count})`;
+export const fmtSpread = (s: Spread, digits = 2): string =>
+  `${fmt(s.median, digits)} (rounds ${fmt(s.min, digits)}..${fmt(s.max, digits)}, n=${s.count}${s.ofMedians === undefined ? "" : `; of the sides' medians ${fmt(s.ofMedians, digits)}`})`;
 
 /** One side's medians over its rounds, and the largest process it grew to. */
 export function describeSide(rounds: Round[]): string {

@@ -3,12 +3,12 @@
 // gunicorn answers `Connection: close`; the primary figures send `Connection: close` to both
 // (each request opens a connection on both sides, as behind a proxy's default upstream), and the
 // keep-alive figures beside them let ours keep its connections while Django still closes each.
-import { djangoReady, startDjango } from "./django";
-import { bars, note, notes, report } from "./figures";
+import { djangoUnavailable, startDjango } from "./django";
+import { bars, note, notes, report, skip } from "./figures";
 import { sessionCookie } from "./http";
 import { onNode, serverNode } from "./node";
 import { alternateRounds, type Round, type Target } from "./rounds";
-import { ensureBuild, startServer, type Server } from "./servers";
+import { ensureBuild, startBareNext, startServer, type Server } from "./servers";
 import { tempDbFile } from "./store";
 import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
 import type { ConnectionMode } from "./wrk";
@@ -43,34 +43,44 @@ async function library(ours: Server, django: Server, cookies: [string, string], 
   if (mode === "close") bars.push({ label: onNode(`/library, ours ×${processes}`), value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: onNode(`/library, Django ×${processes} beside ours`), value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
-async function home(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
+/** `/` against Django's, with our bare page and (at one process each: it runs one) the bare Next app beside them. */
+async function home(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django / ${processes}×${processes} (${mode})`);
-  const targets = [target("ours", ours, "/", cookies[0]), target("Django", django, "/", cookies[1]), target("the bare page", ours, "/bench/bare", cookies[0])];
-  const [o, d, bare] = await alternateRounds(label, targets, { ...plan, mode });
+  const targets = [
+    target("ours", ours, "/", cookies[0]),
+    target("Django", django, "/", cookies[1]),
+    target("the bare page", ours, "/bench/bare", cookies[0]),
+    ...(bareApp ? [target("the bare Next app", bareApp, "/", "")] : []),
+  ];
+  const [o, d, bare, app] = await alternateRounds(label, targets, { ...plan, mode });
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
+  const appFloor = app ? `; ÷ a bare Next 16 app's (scripts/bench/bare-next): ${fmtSpread(cpuAdvantage(app, d))}` : "";
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ the bare Next page (/bench/bare): ${fmtSpread(floor)}`, ...goal });
-  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ["the bare page, ours", bare]], plan, mode);
+  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${appFloor}`, ...goal });
+  const floors: [string, Round[]][] = [["the bare page, ours", bare], ...(app ? [["the bare Next app", app] as [string, Round[]]] : [])];
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...floors], plan, mode);
 }
 
 export async function djangoFigures(plan: VersusPlan): Promise<void> {
-  if (!djangoReady()) {
-    note("The Django comparison was skipped: Django and gunicorn are not installed (`apt-get install -y python3-django gunicorn`).");
+  const unavailable = djangoUnavailable();
+  if (unavailable) {
+    skip(`the Django comparison: ${unavailable}`);
     return;
   }
   ensureBuild();
   for (const processes of plan.processCounts) {
     const ours = await startServer(4110 + processes, tempDbFile(`ours-${processes}`), processes);
     const django = await startDjango(4120 + processes, tempDbFile(`django-${processes}`), processes);
+    const bareApp = processes === 1 ? await startBareNext(4130) : undefined;
     try {
       const cookies: [string, string] = [await sessionCookie(ours.url), await sessionCookie(django.url)];
       for (const mode of MODES) {
         await library(ours, django, cookies, processes, mode, plan);
-        await home(ours, django, cookies, processes, mode, plan);
+        await home(ours, django, bareApp, cookies, processes, mode, plan);
       }
     } finally {
-      await Promise.all([ours.stop(), django.stop()]);
+      await Promise.all([ours.stop(), django.stop(), bareApp?.stop()]);
     }
   }
 }

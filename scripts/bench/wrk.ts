@@ -7,6 +7,8 @@ import { promisify } from "node:util";
 
 const WRK = "/usr/bin/wrk";
 const INSTALL = "apt-get install -y wrk";
+/** What Chromium sends. */
+const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 const REPORT_SCRIPT = path.resolve("scripts", "bench", "wrk-report.lua");
 
 export interface Load {
@@ -42,9 +44,10 @@ export function wrkVersion(): string {
   return /^wrk (\S+)/.exec(out)?.[1] ?? "unknown";
 }
 
-/** One wrk run of `seconds` with `connections` over 2 threads; any error or non-2xx/3xx answer fails it. */
+/** One wrk run of `seconds` with `connections` over 2 threads; any error, or any answer but a 2xx, fails it. */
 export async function runWrk(load: Load, seconds: number, mode: ConnectionMode, connections = 10): Promise<WrkResult> {
-  const headers = Object.entries({ ...load.headers, ...(mode === "close" ? { connection: "close" } : {}) });
+  // A browser's Accept-Encoding, to both servers: a server that compressed its pages would pay for it here.
+  const headers = Object.entries({ "accept-encoding": BROWSER_ACCEPT_ENCODING, ...load.headers, ...(mode === "close" ? { connection: "close" } : {}) });
   const args = ["-t2", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", REPORT_SCRIPT];
   for (const [name, value] of headers) args.push("-H", `${name}: ${value}`);
   const { stdout } = await promisify(execFile)(WRK, [...args, load.url]);
@@ -52,6 +55,6 @@ export async function runWrk(load: Load, seconds: number, mode: ConnectionMode, 
   if (!line) throw new Error(`wrk printed no summary for ${load.url}: ${stdout}`);
   const r = JSON.parse(line.slice("WRK_JSON ".length)) as Record<string, number>;
   const errors = r.connect + r.read + r.write + r.timeout;
-  if (errors || r.status) throw new Error(`${load.url} (${mode}): ${r.status} error statuses, ${errors} socket errors or timeouts`);
+  if (errors || r.status || r.redirects) throw new Error(`${load.url} (${mode}): ${r.status} error statuses, ${r.redirects} redirects, ${errors} socket errors or timeouts`);
   return { requests: r.requests, seconds: r.durationUs / 1e6, p50Ms: r.p50Us / 1000, p99Ms: r.p99Us / 1000 };
 }
