@@ -18,6 +18,7 @@ export function report(figure: Figure): void {
 
 /** What this run could not measure, and why: printed, noted and counted against "every goal met". */
 export function skip(what: string): void {
+  if (skipped.includes(what)) return; // a phase run once per Node says it once
   skipped.push(what);
   note(`Skipped: ${what}.`);
 }

@@ -16,7 +16,9 @@ export async function sessionCookie(baseUrl: string): Promise<string> {
 
 /** The count /library shows for this browser ("You have visited this page N times."); the reading is itself a visit. */
 export async function visitCount(load: Load): Promise<number> {
-  const html = await (await fetch(load.url, { headers: load.headers })).text();
+  const response = await fetch(load.url, { headers: load.headers, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+  if (response.status !== 200) throw new Error(`${load.url}: ${response.status} where the page was expected`);
+  const html = await response.text();
   // React separates the text's parts with empty comments.
   const count = /You have visited this page (?:<!-- -->)?(\d+)/.exec(html)?.[1];
   if (count === undefined) throw new Error(`${load.url}: no visit count in the page`);

@@ -2,12 +2,12 @@
 // persistence), stopped when the phase ends, or a note that says how to get one.
 import { existsSync } from "node:fs";
 import { REDIS_SERVER, startRedis, type RedisProcess } from "../../test/redis-servers";
-import { note } from "./figures";
+import { skip } from "./figures";
 
-/** Runs `measure` with a redis-server of its own; without redis-server installed, notes that `what` was skipped. */
+/** Runs `measure` with a redis-server of its own; without redis-server installed, records `what` as skipped. */
 export async function withRedis(what: string, measure: (redis: RedisProcess) => Promise<void>): Promise<void> {
   if (!existsSync(REDIS_SERVER)) {
-    note(`${what} was skipped: redis-server is not installed (\`apt-get install -y redis-server\`).`);
+    skip(`${what}: redis-server is not installed (\`apt-get install -y redis-server\`)`);
     return;
   }
   const redis = await startRedis();

@@ -1,7 +1,7 @@
 // Production servers for the benchmark: one `next start`, or `npm run start:cluster`, on the
 // Node.js that node.ts chose (the bench's own unless `--node=`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { serverNode } from "./node";
 
@@ -22,22 +22,34 @@ function newestSource(dir: string): number {
 /** A Next.js app with nothing of ours (scripts/bench/bare-next): the floor a Next 16 server costs. */
 const BARE_APP = path.join("scripts", "bench", "bare-next");
 
-/** Builds `app` (".": ours) into its DIST_DIR unless a build newer than every source is there. */
+/** Written after a build succeeds (Next writes BUILD_ID before prerendering, so a failed build leaves one too). */
+const BUILT_STAMP = "bench-built";
+/** A change of Next (or of any dependency) makes every build stale. */
+const DEPENDENCIES = "package-lock.json";
+
+/** Builds `app` (".": ours) into its DIST_DIR unless a build newer than `sources` and the lockfile is there. */
 function buildIfStale(app: string, sources: number): void {
-  const buildId = path.join(app, DIST_DIR, "BUILD_ID");
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
+  const stamp = path.join(app, DIST_DIR, BUILT_STAMP);
+  if (existsSync(stamp) && statSync(stamp).mtimeMs > Math.max(sources, statSync(DEPENDENCIES).mtimeMs)) return;
   console.log(`building ${app === "." ? "the app" : app} (next build)…`);
   const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build", app], {
     env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (build.status !== 0) throw new Error(`next build of ${app} failed`);
+  writeFileSync(stamp, new Date().toISOString());
 }
 
-/** Our build, and the bare app's, each unless up to date. */
+const modified = (file: string) => statSync(file).mtimeMs;
+
+/** Our build, unless up to date. */
 export function ensureBuild(): void {
-  buildIfStale(".", Math.max(newestSource("app"), newestSource("lib"), statSync("proxy.ts").mtimeMs, statSync("next.config.ts").mtimeMs));
-  buildIfStale(BARE_APP, newestSource(path.join(BARE_APP, "app")));
+  buildIfStale(".", Math.max(newestSource("app"), newestSource("lib"), ...["proxy.ts", "instrumentation.ts", "next.config.ts"].map(modified)));
+}
+
+/** The bare app's build (scripts/bench/bare-next), unless up to date. */
+export function ensureBareBuild(): void {
+  buildIfStale(BARE_APP, Math.max(newestSource(path.join(BARE_APP, "app")), modified(path.join(BARE_APP, "next.config.mjs"))));
 }
 
 export interface Server {
@@ -105,8 +117,20 @@ async function running(child: ChildProcess, port: number, page?: string): Promis
     pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** Starts the servers in turn and runs `work` with them; every one that started is stopped, whatever fails. */
+export async function withServers<T>(starts: (() => Promise<Server>)[], work: (servers: Server[]) => Promise<T>): Promise<T> {
+  const started: Server[] = [];
+  try {
+    for (const start of starts) started.push(await start());
+    return await work(started);
+  } finally {
+    await Promise.all(started.map((server) => server.stop()));
+  }
 }

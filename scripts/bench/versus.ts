@@ -8,7 +8,7 @@ import { bars, note, notes, report, skip } from "./figures";
 import { sessionCookie } from "./http";
 import { onNode, serverNode } from "./node";
 import { alternateRounds, type Round, type Target } from "./rounds";
-import { ensureBuild, startBareNext, startServer, type Server } from "./servers";
+import { ensureBareBuild, ensureBuild, startBareNext, startServer, withServers, type Server } from "./servers";
 import { tempDbFile } from "./store";
 import { cpuAdvantage, describeSide, fmtSpread, median } from "./summary";
 import type { ConnectionMode } from "./wrk";
@@ -25,7 +25,7 @@ const libraryGoal = () => (serverNode().onCurrentLts ? 1.0 : 0.85);
 /** `/` within 1.2 × Django's CPU per request. */
 const HOME_GOAL = 1 / 1.2;
 
-const target = (name: string, server: Server, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: { cookie }, pid: server.pid });
+const target = (name: string, server: Server, path: string, cookie: string): Target => ({ name, url: server.url + path, headers: cookie ? { cookie } : {}, pid: server.pid });
 
 function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mode: ConnectionMode): void {
   for (const [name, rounds] of entries) note(`${label}, ${name}: ${describeSide(rounds)}.`);
@@ -52,7 +52,9 @@ async function home(ours: Server, django: Server, bareApp: Server | undefined, c
     target("the bare page", ours, "/bench/bare", cookies[0]),
     ...(bareApp ? [target("the bare Next app", bareApp, "/", "")] : []),
   ];
-  const [o, d, bare, app] = await alternateRounds(label, targets, { ...plan, mode });
+  const rounds = await alternateRounds(label, targets, { ...plan, mode });
+  const [o, d, bare] = rounds;
+  const app: Round[] | undefined = bareApp ? rounds[3] : undefined;
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
   const appFloor = app ? `; ÷ a bare Next 16 app's (scripts/bench/bare-next): ${fmtSpread(cpuAdvantage(app, d))}` : "";
@@ -69,18 +71,22 @@ export async function djangoFigures(plan: VersusPlan): Promise<void> {
     return;
   }
   ensureBuild();
+  ensureBareBuild();
   for (const processes of plan.processCounts) {
-    const ours = await startServer(4110 + processes, tempDbFile(`ours-${processes}`), processes);
-    const django = await startDjango(4120 + processes, tempDbFile(`django-${processes}`), processes);
-    const bareApp = processes === 1 ? await startBareNext(4130) : undefined;
-    try {
+    const starts = [
+      () => startServer(4110 + processes, tempDbFile(`ours-${processes}`), processes),
+      () => startDjango(4120 + processes, tempDbFile(`django-${processes}`), processes),
+      // The bare app runs one process: beside one of each only.
+      ...(processes === 1 ? [() => startBareNext(4130)] : []),
+    ];
+    await withServers(starts, async (servers) => {
+      const [ours, django] = servers;
+      const bareApp: Server | undefined = servers[2];
       const cookies: [string, string] = [await sessionCookie(ours.url), await sessionCookie(django.url)];
       for (const mode of MODES) {
         await library(ours, django, cookies, processes, mode, plan);
         await home(ours, django, bareApp, cookies, processes, mode, plan);
       }
-    } finally {
-      await Promise.all([ours.stop(), django.stop(), bareApp?.stop()]);
-    }
+    });
   }
 }
