@@ -52,6 +52,9 @@ export function ensureBareBuild(): void {
   buildIfStale(BARE_APP, Math.max(newestSource(path.join(BARE_APP, "app")), modified(path.join(BARE_APP, "next.config.mjs"))));
 }
 
+/** What every `next start` of the bench (ours or the bare app) runs with. */
+const NEXT_START_ENV = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: DIST_DIR };
+
 export interface Server {
   url: string;
   /** The server's own process (the cluster's primary): its tree's CPU time and memory are the server's. */
@@ -81,10 +84,7 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
   const child = spawn(serverNode().path, args, {
     cwd,
     env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      NEXT_DIST_DIR: DIST_DIR,
+      ...NEXT_START_ENV,
       DATABASE_URL: `file:${dbFile}`,
       SESSION_SECRET: BENCH_SECRET,
       SESSION_COOKIE_NAME: COOKIE_NAME,
@@ -104,8 +104,7 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
 /** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours; its page is `/`. */
 export async function startBareNext(port: number): Promise<Server> {
   const args = ["node_modules/next/dist/bin/next", "start", BARE_APP, "-p", String(port)];
-  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: DIST_DIR };
-  const child = spawn(serverNode().path, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(serverNode().path, args, { env: NEXT_START_ENV, stdio: ["ignore", "ignore", "inherit"] });
   return running(child, port, "/");
 }
 
