@@ -114,3 +114,20 @@ describe("seals: iron-session's, and their length without sealing", () => {
     }
   });
 });
+
+describe("opened seals are one cache per process", () => {
+  it("a seal made in the proxy's bundle opens in the page's without crypto", async (t) => {
+    // Next loads the proxy and the pages as separate bundles, each with its own copy of seal.ts
+    // and its own secret list: two imports under different URLs are two such copies.
+    // (The URL is built so that the module itself, not the testing entry point, is copied.)
+    const copy = async (bundle: string) =>
+      (await import(new URL(`../lib/session/seal.ts?bundle=${bundle}`, import.meta.url).href)) as Pick<typeof import("../lib/session/testing"), "seal" | "unseal">;
+    const [proxyBundle, pageBundle] = [await copy("proxy"), await copy("page")];
+    const sealed = await proxyBundle.seal({ count: 7 }, [NEW, OLD]);
+    const derivations = t.mock.method(globalThis.crypto.subtle, "deriveBits");
+    assert.deepEqual(await pageBundle.unseal(sealed, [NEW, OLD]), { count: 7 });
+    assert.equal(derivations.mock.callCount(), 0, "the page's copy opened it from the proxy's cache");
+    assert.deepEqual(await pageBundle.unseal(sealed, [NEW]), { count: 7 });
+    assert.ok(derivations.mock.callCount() > 0, "another secret list has a cache of its own");
+  });
+});

@@ -6,9 +6,8 @@ import { newOutage, type Outage } from "./outage";
  * The library's process-wide state, all of it. Next.js loads the proxy, the
  * pages and the route handlers as separate bundles in one Node process, each
  * with its own copy of every module: state that must be one per process
- * (the storage circuit breaker) lives on globalThis, under one name, here.
- * Everything else is per bundle on purpose (the opened-seal cache in seal.ts:
- * a bounded cache, correct in any number of copies).
+ * (the storage circuit breaker; the opened seals, which the proxy makes and
+ * the page opens) lives on globalThis, under one name, here.
  */
 interface ProcessState {
   /** The circuit breakers (availability.ts), by what they guard: when it last failed, and when the current outage began. */
@@ -17,6 +16,8 @@ interface ProcessState {
   cacheHealth: Record<string, CacheHealth>;
   /** Signs what the proxy hands the render in request headers (forwarded.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
+  /** Seals opened or made here (seal.ts), by a hash of the secret list, then by the sealed string. */
+  openedSeals?: Map<string, Map<string, Record<string, unknown>>>;
   /** The per-client budgets of anonymous session data (budget.ts): one table per process, so a client cannot spend it once per bundle. */
   clientBudget?: ClientBudget;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
+import { processState } from "./process-state";
 import type { SecretList } from "./secret";
 
 /**
@@ -62,15 +63,23 @@ function canonicalSealId(sealed: string): string | null {
 /**
  * Seals this process already opened, by secret list: unsealing costs about a
  * millisecond of key derivation and crypto here, and the proxy and the page
- * open the same cookie on every request. A hit is the exact string verified
- * before, so it is as trustworthy as verifying again. Bounded, oldest out first.
+ * open the same cookie on every request. The proxy and the pages are separate
+ * bundles, each with its own copy of this module and of the secret list, so the
+ * cache is the process's (process-state.ts), found by a hash of the secrets.
+ * A hit is the exact string verified before, so it is as trustworthy as
+ * verifying again. Bounded, oldest out first.
  */
 const OPENED_LIMIT = 10_000;
-const opened = new WeakMap<SecretList, Map<string, Record<string, unknown>>>();
+const openedBySecretList = new WeakMap<SecretList, Map<string, Record<string, unknown>>>();
 
 function openedWith(secrets: SecretList): Map<string, Record<string, unknown>> {
-  let cache = opened.get(secrets);
-  if (!cache) opened.set(secrets, (cache = new Map()));
+  const known = openedBySecretList.get(secrets);
+  if (known) return known;
+  const shared = (processState().openedSeals ??= new Map());
+  const name = createHash("sha256").update(JSON.stringify(secrets)).digest("base64url");
+  const cache = shared.get(name) ?? new Map<string, Record<string, unknown>>();
+  shared.set(name, cache);
+  openedBySecretList.set(secrets, cache);
   return cache;
 }
 

@@ -8,7 +8,7 @@ export { DataKeyError, SessionBudgetExceededError, SessionStoreFullError } from 
 export { assertReservedDataKey } from "./validate";
 export { ClientBudget, clientBucket } from "./budget";
 export { parseSecrets } from "./secret";
-export { seal, sealedLength } from "./seal";
+export { seal, sealedLength, unseal } from "./seal";
 export { keyFromCookie, keyCookie, sealKey, serverSideEngine, cookieAttributes, deletingCookieAttributes } from "./key-cookie";
 export { hashKey, newSessionKey } from "./keys";
 export { networkOf } from "./network";
