@@ -1,5 +1,6 @@
 // Side effects of a server process starting: settings checked, migrations and demo data applied.
 import { db } from "./db/client";
+import { boundHeapGrowth } from "./heap-growth";
 import { prepareDatabase } from "./db/prepare";
 import { readDatabaseSettings } from "./db/database-settings";
 import { sessions } from "./sessions";
@@ -14,6 +15,7 @@ try {
   process.exit(1);
 }
 
+boundHeapGrowth();
 keepVaryCookieOnPrivateResponses();
 recordSocketAddresses();
 
