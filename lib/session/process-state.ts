@@ -16,8 +16,8 @@ interface ProcessState {
   cacheHealth: Record<string, CacheHealth>;
   /** Signs what the proxy hands the render in request headers (forwarded.ts): only this process's proxy can. */
   forwardingSecret: Buffer;
-  /** Seals opened or made here (seal.ts), by a hash of the secret list, then by the sealed string. */
-  openedSeals?: Map<string, Map<string, Record<string, unknown>>>;
+  /** Seals opened or made here (seal.ts), by a hash of the secret list, then by the sealed string: the opened JSON text. */
+  openedSeals?: Map<string, Map<string, string>>;
   /** The per-client budgets of anonymous session data (budget.ts): one table per process, so a client cannot spend it once per bundle. */
   clientBudget?: ClientBudget;
 }

@@ -23,7 +23,7 @@ const secretIds = new Map<string, string>();
 export async function seal(data: object, secrets: SecretList): Promise<string> {
   const json = JSON.stringify(data);
   const sealed = await sealData(data, { password: { [secretId(secrets[0])]: secrets[0] }, ttl: NO_TTL });
-  remember(openedWith(secrets), sealed, JSON.parse(json) as Record<string, unknown>);
+  remember(openedWith(secrets), sealed, json);
   return sealed;
 }
 
@@ -67,17 +67,21 @@ function canonicalSealId(sealed: string): string | null {
  * bundles, each with its own copy of this module and of the secret list, so the
  * cache is the process's (process-state.ts), found by a hash of the secrets.
  * A hit is the exact string verified before, so it is as trustworthy as
- * verifying again. Bounded, oldest out first.
+ * verifying again. What is kept is the opened JSON text, parsed again on each
+ * hit: no caller can change a cached value in place, and an entry costs its
+ * text, never the object graph a few kilobytes of JSON can describe
+ * (`[{},{},…]`). Bounded, oldest out first: at most OPENED_LIMIT × (a 4 KB
+ * cookie and its plaintext) per secret list.
  */
 const OPENED_LIMIT = 10_000;
-const openedBySecretList = new WeakMap<SecretList, Map<string, Record<string, unknown>>>();
+const openedBySecretList = new WeakMap<SecretList, Map<string, string>>();
 
-function openedWith(secrets: SecretList): Map<string, Record<string, unknown>> {
+function openedWith(secrets: SecretList): Map<string, string> {
   const known = openedBySecretList.get(secrets);
   if (known) return known;
   const shared = (processState().openedSeals ??= new Map());
   const name = createHash("sha256").update(JSON.stringify(secrets)).digest("base64url");
-  const cache = shared.get(name) ?? new Map<string, Record<string, unknown>>();
+  const cache = shared.get(name) ?? new Map<string, string>();
   shared.set(name, cache);
   openedBySecretList.set(secrets, cache);
   return cache;
@@ -91,15 +95,15 @@ export async function unseal(
 ): Promise<Record<string, unknown> | null> {
   const cache = openedWith(secrets);
   const hit = cache.get(sealed);
-  if (hit) return { ...hit };
+  if (hit !== undefined) return JSON.parse(hit) as Record<string, unknown>;
   const data = await unsealUncached(sealed, secrets, onFailure);
-  if (data) remember(cache, sealed, data);
-  return data && { ...data };
+  if (data) remember(cache, sealed, JSON.stringify(data));
+  return data;
 }
 
-function remember(cache: Map<string, Record<string, unknown>>, sealed: string, data: Record<string, unknown>): void {
+function remember(cache: Map<string, string>, sealed: string, json: string): void {
   if (cache.size >= OPENED_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(sealed, data);
+  cache.set(sealed, json);
 }
 
 async function unsealUncached(sealed: string, secrets: SecretList, onFailure?: (reason: UnsealFailure) => void): Promise<Record<string, unknown> | null> {
