@@ -71,7 +71,8 @@ function canonicalSealId(sealed: string): string | null {
  * hit: no caller can change a cached value in place, and an entry costs its
  * text, never the object graph a few kilobytes of JSON can describe
  * (`[{},{},…]`). Bounded, oldest out first: at most OPENED_LIMIT × (a 4 KB
- * cookie and its plaintext) per secret list.
+ * cookie and its plaintext, two bytes a character past Latin-1), about 115 MB
+ * per secret list at worst.
  */
 const OPENED_LIMIT = 10_000;
 const openedBySecretList = new WeakMap<SecretList, Map<string, string>>();
