@@ -117,12 +117,13 @@ describe("seals: iron-session's, and their length without sealing", () => {
 });
 
 describe("opened seals are one cache per process", () => {
+  // Next loads the proxy and the pages as separate bundles, each with its own copy of seal.ts
+  // and its own secret list: two imports under different URLs are two such copies.
+  // (The URL is built so that the module itself, not the testing entry point, is copied.)
+  const copy = async (bundle: string) =>
+    (await import(new URL(`../lib/session/seal.ts?bundle=${bundle}`, import.meta.url).href)) as Pick<typeof import("../lib/session/testing"), "seal" | "unseal">;
+
   it("a seal made in the proxy's bundle opens in the page's without crypto", async (t) => {
-    // Next loads the proxy and the pages as separate bundles, each with its own copy of seal.ts
-    // and its own secret list: two imports under different URLs are two such copies.
-    // (The URL is built so that the module itself, not the testing entry point, is copied.)
-    const copy = async (bundle: string) =>
-      (await import(new URL(`../lib/session/seal.ts?bundle=${bundle}`, import.meta.url).href)) as Pick<typeof import("../lib/session/testing"), "seal" | "unseal">;
     const [proxyBundle, pageBundle] = [await copy("proxy"), await copy("page")];
     assert.notEqual(proxyBundle.unseal, pageBundle.unseal, "two copies of the module");
     const sealed = await proxyBundle.seal({ count: 7 }, [NEW, OLD]);
@@ -134,8 +135,6 @@ describe("opened seals are one cache per process", () => {
   });
 
   it("a seal opened under [new, old] in one bundle does not open under [new] in another", async () => {
-    const copy = async (bundle: string) =>
-      (await import(new URL(`../lib/session/seal.ts?bundle=${bundle}`, import.meta.url).href)) as Pick<typeof import("../lib/session/testing"), "seal" | "unseal">;
     const [routeBundle, pageBundle] = [await copy("route"), await copy("page-after-rotation")];
     const sealedWithOld = await routeBundle.seal({ count: 1 }, [OLD]);
     assert.deepEqual(await routeBundle.unseal(sealedWithOld, [NEW, OLD]), { count: 1 });
