@@ -10,7 +10,7 @@ import { setFlagsFromString } from "node:v8";
  * near its maximum) pick their own smaller factor; the bound replaces that too, and the
  * maximum still caps it.
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 export function boundHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
