@@ -32,14 +32,23 @@ function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mo
   notes.push(`${label}: ${plan.rounds} alternating rounds of ${plan.seconds} s per side, wrk -t2 -c10, ${mode === "close" ? "`Connection: close` sent to both" : "keep-alive (gunicorn still closes each connection)"}.`);
 }
 
-async function library(ours: Server, django: Server, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
+/** Django's page ÷ the bare Next app's (at one process each: it runs one): how far Next's own floor is from Django's page. */
+const appFloor = (app: Round[] | undefined, django: Round[], page: string) => (app ? `; Django's ${page} ÷ a bare Next 16 app's page (scripts/bench/bare-next: no session, database or layout): ${fmtSpread(cpuAdvantage(app, django))}` : "");
+
+/** /library against Django's, with (at one process each) the bare Next app's page beside them: the floor under ours. */
+async function library(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django /library ${processes}×${processes} (${mode})`);
   // Ours counts every visit (checked each round); Django's read-modify-write of the session loses concurrent ones.
-  const [o, d] = await alternateRounds(label, [{ ...target("ours", ours, "/library", cookies[0]), countsVisits: true }, target("Django", django, "/library", cookies[1])], { ...plan, mode });
+  const targets = [
+    { ...target("ours", ours, "/library", cookies[0]), countsVisits: true },
+    target("Django", django, "/library", cookies[1]),
+    ...(bareApp ? [target("the bare Next app", bareApp, "/", "")] : []),
+  ];
+  const [o, d, app] = await alternateRounds(label, targets, { ...plan, mode });
   const ratio = cpuAdvantage(o, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${libraryGoal().toFixed(2)} on Node ${serverNode().version}`, met: ratio.median >= libraryGoal() } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: fmtSpread(ratio), ...goal });
-  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d]], plan, mode);
+  report({ name: label, value: `${fmtSpread(ratio)}${appFloor(app, d, "/library")}`, ...goal });
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...(app ? [["the bare Next app", app] as [string, Round[]]] : [])], plan, mode);
   if (mode === "close") bars.push({ label: onNode(`/library, ours ×${processes}`), value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: onNode(`/library, Django ×${processes} beside ours`), value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
@@ -57,9 +66,8 @@ async function home(ours: Server, django: Server, bareApp: Server | undefined, c
   const app: Round[] | undefined = bareApp ? rounds[3] : undefined;
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
-  const appFloor = app ? `; ÷ a bare Next 16 app's (scripts/bench/bare-next): ${fmtSpread(cpuAdvantage(app, d))}` : "";
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${appFloor}`, ...goal });
+  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${appFloor(app, d, "/")}`, ...goal });
   const floors: [string, Round[]][] = [["the bare page, ours", bare], ...(app ? [["the bare Next app", app] as [string, Round[]]] : [])];
   sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...floors], plan, mode);
 }
@@ -84,7 +92,7 @@ export async function djangoFigures(plan: VersusPlan): Promise<void> {
       const bareApp: Server | undefined = servers[2];
       const cookies: [string, string] = [await sessionCookie(ours.url), await sessionCookie(django.url)];
       for (const mode of MODES) {
-        await library(ours, django, cookies, processes, mode, plan);
+        await library(ours, django, bareApp, cookies, processes, mode, plan);
         await home(ours, django, bareApp, cookies, processes, mode, plan);
       }
     });
