@@ -69,7 +69,7 @@ iron-session ${version("iron-session")}; wrk ${wrkVersion()} (-t2 -c10) as the l
 The primary figure is **CPU time per request**: the utime + stime of a server's whole process
 tree (every process and thread, from /proc) over a measured round ÷ the requests wrk completed in
 it. It depends far less than req/s on what else the machine is doing (docs/DESIGN.md); req/s and
-wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …)
+wrk's p50/p99 are given beside it. Every ratio comes from rounds that alternate between its sides (a b, b a, …; with more sides a b c, c b a)
 and is given as the median of the per-round ratios with their range, and beside it the ratio of
 the two sides' medians (on a noisy machine the two statistics can differ by 10–20 %; the verdict
 is the first's). Each URL is first loaded until warm (${WARM_UP_REQUESTS.toLocaleString("en-US")} requests per server process, or ${WARM_UP_MAX_S} s

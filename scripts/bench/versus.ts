@@ -29,46 +29,53 @@ const target = (name: string, server: Server, path: string, cookie: string): Tar
 
 function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mode: ConnectionMode): void {
   for (const [name, rounds] of entries) note(`${label}, ${name}: ${describeSide(rounds)}.`);
-  notes.push(`${label}: ${plan.rounds} alternating rounds of ${plan.seconds} s per side, wrk -t2 -c10, ${mode === "close" ? "`Connection: close` sent to both" : "keep-alive (gunicorn still closes each connection)"}.`);
+  notes.push(`${label}: ${plan.rounds} alternating rounds of ${plan.seconds} s per side, wrk -t2 -c10, ${mode === "close" ? "`Connection: close` sent to every side" : "keep-alive (gunicorn still closes each connection)"}.`);
 }
 
-/** Django's page ÷ the bare Next app's (at one process each: it runs one): how far Next's own floor is from Django's page. */
-const appFloor = (app: Round[] | undefined, django: Round[], page: string) => (app ? `; Django's ${page} ÷ a bare Next 16 app's page (scripts/bench/bare-next: no session, database or layout): ${fmtSpread(cpuAdvantage(app, django))}` : "");
+const BARE_APP = "the bare Next app";
+/** The bare Next app's page as a side, where it runs (one process each only: it runs one). */
+const bareAppTargets = (bareApp: Server | undefined): Target[] => (bareApp ? [target(BARE_APP, bareApp, "/", "")] : []);
 
-/** /library against Django's, with (at one process each) the bare Next app's page beside them: the floor under ours. */
+/**
+ * Django's page ÷ the bare app's 40-item page (a root layout with a title; no session, database,
+ * proxy or nav): the most that any Next page could reach against Django's here, not a like-for-like page.
+ */
+function besideBareApp(app: Round[] | undefined, django: Round[], page: string, mode: ConnectionMode): string {
+  if (!app) return "";
+  const keepAlive = mode === "keep-alive" ? ", which keeps its connections where gunicorn closes each" : "";
+  return `; Django's ${page} ÷ the bare Next 16 app's 40-item page (scripts/bench/bare-next${keepAlive}): ${fmtSpread(cpuAdvantage(app, django))}`;
+}
+
+/**
+ * /library against Django's, with the bare Next app's page beside them. Ours and Django stand at
+ * the two ends of each round's order (a b c, c b a), so neither is measured twice in a row more often.
+ */
 async function library(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django /library ${processes}×${processes} (${mode})`);
   // Ours counts every visit (checked each round); Django's read-modify-write of the session loses concurrent ones.
-  const targets = [
-    { ...target("ours", ours, "/library", cookies[0]), countsVisits: true },
-    target("Django", django, "/library", cookies[1]),
-    ...(bareApp ? [target("the bare Next app", bareApp, "/", "")] : []),
-  ];
-  const [o, d, app] = await alternateRounds(label, targets, { ...plan, mode });
+  const targets = [{ ...target("ours", ours, "/library", cookies[0]), countsVisits: true }, ...bareAppTargets(bareApp), target("Django", django, "/library", cookies[1])];
+  const rounds = await alternateRounds(label, targets, { ...plan, mode });
+  const [o, d] = [rounds[0], rounds[rounds.length - 1]];
+  const app = bareApp ? rounds[1] : undefined;
   const ratio = cpuAdvantage(o, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${libraryGoal().toFixed(2)} on Node ${serverNode().version}`, met: ratio.median >= libraryGoal() } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: `${fmtSpread(ratio)}${appFloor(app, d, "/library")}`, ...goal });
-  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...(app ? [["the bare Next app", app] as [string, Round[]]] : [])], plan, mode);
+  report({ name: label, value: `${fmtSpread(ratio)}${besideBareApp(app, d, "/library", mode)}`, ...goal });
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...(app ? [[BARE_APP, app] as [string, Round[]]] : [])], plan, mode);
   if (mode === "close") bars.push({ label: onNode(`/library, ours ×${processes}`), value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: onNode(`/library, Django ×${processes} beside ours`), value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
-/** `/` against Django's, with our bare page and (at one process each: it runs one) the bare Next app beside them. */
+/** `/` against Django's, with our bare page and the bare Next app's beside them; ours and Django at the ends, as on /library. */
 async function home(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django / ${processes}×${processes} (${mode})`);
-  const targets = [
-    target("ours", ours, "/", cookies[0]),
-    target("Django", django, "/", cookies[1]),
-    target("the bare page", ours, "/bench/bare", cookies[0]),
-    ...(bareApp ? [target("the bare Next app", bareApp, "/", "")] : []),
-  ];
+  const targets = [target("ours", ours, "/", cookies[0]), target("the bare page", ours, "/bench/bare", cookies[0]), ...bareAppTargets(bareApp), target("Django", django, "/", cookies[1])];
   const rounds = await alternateRounds(label, targets, { ...plan, mode });
-  const [o, d, bare] = rounds;
-  const app: Round[] | undefined = bareApp ? rounds[3] : undefined;
+  const [o, bare, d] = [rounds[0], rounds[1], rounds[rounds.length - 1]];
+  const app = bareApp ? rounds[2] : undefined;
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${appFloor(app, d, "/")}`, ...goal });
-  const floors: [string, Round[]][] = [["the bare page, ours", bare], ...(app ? [["the bare Next app", app] as [string, Round[]]] : [])];
+  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${besideBareApp(app, d, "/", mode)}`, ...goal });
+  const floors: [string, Round[]][] = [["the bare page, ours", bare], ...(app ? [[BARE_APP, app] as [string, Round[]]] : [])];
   sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...floors], plan, mode);
 }
 
