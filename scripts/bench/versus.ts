@@ -35,6 +35,8 @@ function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mo
 const BARE_APP = "the bare Next app";
 /** The bare Next app's page as a side, where it runs (one process each only: it runs one). */
 const bareAppTargets = (bareApp: Server | undefined): Target[] => (bareApp ? [target(BARE_APP, bareApp, "/", "")] : []);
+/** Its rounds as a side of the notes, where it ran. */
+const bareAppSides = (app: Round[] | undefined): [string, Round[]][] => (app ? [[BARE_APP, app]] : []);
 
 /**
  * Django's page ÷ the bare app's 40-item page (a root layout with a title; no session, database,
@@ -60,7 +62,7 @@ async function library(ours: Server, django: Server, bareApp: Server | undefined
   const ratio = cpuAdvantage(o, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours CPU/request ≥ ${libraryGoal().toFixed(2)} on Node ${serverNode().version}`, met: ratio.median >= libraryGoal() } : { goal: "beside the primary (close) figure" };
   report({ name: label, value: `${fmtSpread(ratio)}${besideBareApp(app, d, "/library", mode)}`, ...goal });
-  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...(app ? [[BARE_APP, app] as [string, Round[]]] : [])], plan, mode);
+  sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...bareAppSides(app)], plan, mode);
   if (mode === "close") bars.push({ label: onNode(`/library, ours ×${processes}`), value: median(o.map((r) => r.cpuMsPerRequest)) }, { label: onNode(`/library, Django ×${processes} beside ours`), value: median(d.map((r) => r.cpuMsPerRequest)) });
 }
 
@@ -75,7 +77,7 @@ async function home(ours: Server, django: Server, bareApp: Server | undefined, c
   const floor = cpuAdvantage(bare, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
   report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${besideBareApp(app, d, "/", mode)}`, ...goal });
-  const floors: [string, Round[]][] = [["the bare page, ours", bare], ...(app ? [[BARE_APP, app] as [string, Round[]]] : [])];
+  const floors: [string, Round[]][] = [["the bare page, ours", bare], ...bareAppSides(app)];
   sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...floors], plan, mode);
 }
 
