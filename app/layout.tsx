@@ -22,6 +22,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        {/* A plain link, which React hoists into <head>: as app/icon.svg, Next resolved the icon as metadata on every request (docs/DESIGN.md). */}
+        <link rel="icon" href="/icon.svg" type="image/svg+xml" sizes="any" />
         <header>
           <Nav username={user?.username ?? null} />
         </header>

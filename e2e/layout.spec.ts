@@ -56,6 +56,10 @@ for (const viewport of VIEWPORTS) {
       const nav = await page.getByRole("navigation").boundingBox();
       expect(nav!.height, `${path}: the navigation is one row`).toBeLessThan(48);
       await expect(page.locator('nav a[aria-current="page"]'), `${path}: one link marked current`).toHaveCount(1);
+      const icon = page.locator('head link[rel="icon"]');
+      await expect(icon, `${path}: one icon, in the head`).toHaveCount(1);
+      const served = await page.request.get((await icon.getAttribute("href"))!);
+      expect([served.status(), served.headers()["content-type"]], `${path}: the icon is served`).toEqual([200, "image/svg+xml"]);
       await page.screenshot({ path: testInfo.outputPath(`${engine}-${viewport.width}${path === "/" ? "/home" : path}.png`), fullPage: true });
     });
   });
