@@ -101,7 +101,7 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
   return running(child, port);
 }
 
-/** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours; its page is `/`. */
+/** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours; its page of 40 items is at `/` and, one route segment down, at `/library`. */
 export async function startBareNext(port: number): Promise<Server> {
   const args = ["node_modules/next/dist/bin/next", "start", BARE_APP, "-p", String(port)];
   const child = spawn(serverNode().path, args, { env: NEXT_START_ENV, stdio: ["ignore", "ignore", "inherit"] });

@@ -33,19 +33,23 @@ function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mo
 }
 
 const BARE_APP = "the bare Next app";
-/** The bare Next app's page as a side, where it runs (one process each only: it runs one). */
-const bareAppTargets = (bareApp: Server | undefined): Target[] => (bareApp ? [target(BARE_APP, bareApp, "/", "")] : []);
+/**
+ * The bare Next app's 40-item page as a side, where it runs (one process each only: it runs one), at
+ * the path of the page it stands beside: /library is one route segment deeper than /, and each
+ * segment costs Next about a tenth of such a page (docs/DESIGN.md).
+ */
+const bareAppTargets = (bareApp: Server | undefined, path: "/" | "/library"): Target[] => (bareApp ? [target(BARE_APP, bareApp, path, "")] : []);
 /** Its rounds as a side of the notes, where it ran. */
 const bareAppSides = (app: Round[] | undefined): [string, Round[]][] => (app ? [[BARE_APP, app]] : []);
 
 /**
- * Django's page ÷ the bare app's 40-item page (a root layout with a title; no session, database,
+ * Django's page ÷ the bare app's 40-item page at the same path (a root layout with a title; no session, database,
  * proxy or nav): the most that any Next page could reach against Django's here, not a like-for-like page.
  */
-function besideBareApp(app: Round[] | undefined, django: Round[], page: string, mode: ConnectionMode): string {
+function besideBareApp(app: Round[] | undefined, django: Round[], page: "/" | "/library", mode: ConnectionMode): string {
   if (!app) return "";
   const keepAlive = mode === "keep-alive" ? ", which keeps its connections where gunicorn closes each" : "";
-  return `; Django's ${page} ÷ the bare Next 16 app's 40-item page (scripts/bench/bare-next${keepAlive}): ${fmtSpread(cpuAdvantage(app, django))}`;
+  return `; Django's ${page} ÷ the bare Next 16 app's 40-item page at ${page} (scripts/bench/bare-next${keepAlive}): ${fmtSpread(cpuAdvantage(app, django))}`;
 }
 
 /**
@@ -55,7 +59,7 @@ function besideBareApp(app: Round[] | undefined, django: Round[], page: string, 
 async function library(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django /library ${processes}×${processes} (${mode})`);
   // Ours counts every visit (checked each round); Django's read-modify-write of the session loses concurrent ones.
-  const targets = [{ ...target("ours", ours, "/library", cookies[0]), countsVisits: true }, ...bareAppTargets(bareApp), target("Django", django, "/library", cookies[1])];
+  const targets = [{ ...target("ours", ours, "/library", cookies[0]), countsVisits: true }, ...bareAppTargets(bareApp, "/library"), target("Django", django, "/library", cookies[1])];
   const rounds = await alternateRounds(label, targets, { ...plan, mode });
   const [o, d] = [rounds[0], rounds[rounds.length - 1]];
   const app = bareApp ? rounds[1] : undefined;
@@ -69,7 +73,7 @@ async function library(ours: Server, django: Server, bareApp: Server | undefined
 /** `/` against Django's, with our bare page and the bare Next app's beside them; ours and Django at the ends, as on /library. */
 async function home(ours: Server, django: Server, bareApp: Server | undefined, cookies: [string, string], processes: number, mode: ConnectionMode, plan: VersusPlan): Promise<void> {
   const label = onNode(`vs-django / ${processes}×${processes} (${mode})`);
-  const targets = [target("ours", ours, "/", cookies[0]), target("the bare page", ours, "/bench/bare", cookies[0]), ...bareAppTargets(bareApp), target("Django", django, "/", cookies[1])];
+  const targets = [target("ours", ours, "/", cookies[0]), target("the bare page", ours, "/bench/bare", cookies[0]), ...bareAppTargets(bareApp, "/"), target("Django", django, "/", cookies[1])];
   const rounds = await alternateRounds(label, targets, { ...plan, mode });
   const [o, bare, d] = [rounds[0], rounds[1], rounds[rounds.length - 1]];
   const app = bareApp ? rounds[2] : undefined;
