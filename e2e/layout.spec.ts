@@ -23,6 +23,14 @@ const PAGES: [path: string, title: string][] = [
   ["/account/devices", "Your devices · Django-grade sessions"],
 ];
 
+/** One icon link, in the head (React hoists the layout's), and the icon it names served. */
+async function expectOneIcon(page: Page, path: string): Promise<void> {
+  const icon = page.locator('head link[rel="icon"]');
+  await expect(icon, `${path}: one icon, in the head`).toHaveCount(1);
+  const served = await page.request.get((await icon.getAttribute("href"))!);
+  expect([served.status(), served.headers()["content-type"]], `${path}: the icon is served`).toEqual([200, "image/svg+xml"]);
+}
+
 async function signedIn(page: Page): Promise<void> {
   await signIn(page);
   await expect(page).toHaveURL(/\/account$/);
@@ -56,10 +64,7 @@ for (const viewport of VIEWPORTS) {
       const nav = await page.getByRole("navigation").boundingBox();
       expect(nav!.height, `${path}: the navigation is one row`).toBeLessThan(48);
       await expect(page.locator('nav a[aria-current="page"]'), `${path}: one link marked current`).toHaveCount(1);
-      const icon = page.locator('head link[rel="icon"]');
-      await expect(icon, `${path}: one icon, in the head`).toHaveCount(1);
-      const served = await page.request.get((await icon.getAttribute("href"))!);
-      expect([served.status(), served.headers()["content-type"]], `${path}: the icon is served`).toEqual([200, "image/svg+xml"]);
+      await expectOneIcon(page, path);
       await page.screenshot({ path: testInfo.outputPath(`${engine}-${viewport.width}${path === "/" ? "/home" : path}.png`), fullPage: true });
     });
   });
@@ -92,7 +97,16 @@ test("without JavaScript every page shows the same text as with it", async ({ br
           ? (await page.locator("header, main h1, main > p, table.devices thead, table.devices tr.current, .actions > :last-child").allInnerTexts()).join("\n")
           : await page.locator("body").innerText();
       texts[javaScriptEnabled ? "on" : "off"].set(path, comparable(shown));
+      if (!javaScriptEnabled) await expectOneIcon(page, path); // in the server's HTML itself
     });
   }
   for (const [path] of PAGES) expect(texts.off.get(path), path).toBe(texts.on.get(path));
+});
+
+test("a page not found has the icon too, in the server's HTML", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  expect((await page.goto("/no-such-page"))!.status()).toBe(404);
+  await expectOneIcon(page, "/no-such-page");
+  await context.close();
 });

@@ -11,7 +11,8 @@ export const BENCH_SECRET = "benchmark-secret-not-for-production-0123456789";
 export const COOKIE_NAME = process.env.SESSION_COOKIE_NAME || "sessionid";
 
 function newestSource(dir: string): number {
-  let newest = 0;
+  // A folder's own time too: a file deleted, and nothing else changed, makes the build stale.
+  let newest = statSync(dir).mtimeMs;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);

@@ -80,7 +80,7 @@ async function home(ours: Server, django: Server, bareApp: Server | undefined, c
   const ratio = cpuAdvantage(o, d);
   const floor = cpuAdvantage(bare, d);
   const goal = mode === "close" ? { goal: `Django ÷ ours ≥ ${HOME_GOAL.toFixed(2)} (within 1.2 ×), or the bare page beside it`, met: ratio.median >= HOME_GOAL } : { goal: "beside the primary (close) figure" };
-  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout): ${fmtSpread(floor)}${besideBareApp(app, d, "/", mode)}`, ...goal });
+  report({ name: label, value: `${fmtSpread(ratio)}; Django's / ÷ our bare page (/bench/bare, 40 items in our layout, two route segments down): ${fmtSpread(floor)}${besideBareApp(app, d, "/", mode)}`, ...goal });
   const floors: [string, Round[]][] = [["the bare page, ours", bare], ...bareAppSides(app)];
   sides(label, [[`ours (Node ${serverNode().version})`, o], ["Django", d], ...floors], plan, mode);
 }
