@@ -18,7 +18,7 @@ export const config = {
       // benchmark's session-free control page.
       // Route handlers under api/ need no proxy (they set their own cookies), and running it
       // would make Next buffer their bodies for it, before the handler can refuse one as too large.
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|session/|bench/|api/).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/|api/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "sec-purpose", value: ".*prefetch.*" },
@@ -38,7 +38,7 @@ export const config = {
     },
     {
       // Messages wait in the session (an action set `session_messages`): the proxy takes them for this page.
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|session/|bench/|api/).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|session/|bench/|api/).*)",
       has: [{ type: "cookie", key: "session_messages" }],
       missing: [
         { type: "header", key: "next-router-prefetch" },
@@ -48,7 +48,7 @@ export const config = {
     },
     {
       // Every server-action request: one Next cannot decode is refused with a 4xx (lib/action-request.ts).
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|api/).*)",
       has: [{ type: "header", key: "next-action" }],
     },
     {

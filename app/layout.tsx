@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { navigationUser } from "@/lib/auth/current-user";
+import { ICON_HREF } from "./site-icon";
 import { Nav } from "./nav";
 import "./globals.css";
 
@@ -23,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body>
         {/* A plain link, which React hoists into <head>: as app/icon.svg, Next resolved the icon as metadata on every request (docs/DESIGN.md). */}
-        <link rel="icon" href="/icon.svg" type="image/svg+xml" sizes="any" />
+        <link rel="icon" href={ICON_HREF} type="image/svg+xml" sizes="any" />
         <header>
           <Nav username={user?.username ?? null} />
         </header>

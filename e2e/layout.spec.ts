@@ -23,12 +23,13 @@ const PAGES: [path: string, title: string][] = [
   ["/account/devices", "Your devices · Django-grade sessions"],
 ];
 
-/** One icon link, in the head (React hoists the layout's), and the icon it names served. */
+/** One icon link, in the head (React hoists the layout's), holding the SVG itself. */
 async function expectOneIcon(page: Page, path: string): Promise<void> {
   const icon = page.locator('head link[rel="icon"]');
   await expect(icon, `${path}: one icon, in the head`).toHaveCount(1);
-  const served = await page.request.get((await icon.getAttribute("href"))!);
-  expect([served.status(), served.headers()["content-type"]], `${path}: the icon is served`).toEqual([200, "image/svg+xml"]);
+  const href = (await icon.getAttribute("href"))!;
+  expect(href.startsWith("data:image/svg+xml,"), `${path}: the icon is an SVG data URL`).toBe(true);
+  expect(decodeURIComponent(href.slice(href.indexOf(",") + 1)), `${path}: the icon's SVG`).toMatch(/^<svg [^>]*viewBox=["']0 0 32 32["'].*<\/svg>$/);
 }
 
 async function signedIn(page: Page): Promise<void> {

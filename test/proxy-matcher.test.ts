@@ -23,7 +23,7 @@ function sessionRoutesFolder(): string {
 
 describe("proxy matcher", () => {
   it("is exactly what the declarations make it", () => {
-    const pages = `/((?!_next/static|_next/image|favicon.ico|icon.svg|${sessionRoutesFolder()}|bench/|api/).*)`;
+    const pages = `/((?!_next/static|_next/image|favicon.ico|${sessionRoutesFolder()}|bench/|api/).*)`;
     const expected = [
       { source: pages, missing: [...NOT_A_PREFETCH, { type: "cookie", key: CHECKED_COOKIE }] },
       {
@@ -32,7 +32,7 @@ describe("proxy matcher", () => {
         missing: NOT_A_PREFETCH,
       },
       { source: pages, has: [{ type: "cookie", key: MESSAGES_COOKIE }], missing: NOT_A_PREFETCH },
-      { source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)", has: [{ type: "header", key: "next-action" }] },
+      { source: "/((?!_next/static|_next/image|favicon.ico|api/).*)", has: [{ type: "header", key: "next-action" }] },
       ...requiredData.map((r) => ({ source: r.path, missing: NOT_A_PREFETCH })),
     ];
     assert.deepEqual(config.matcher, expected);
