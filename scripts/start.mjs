@@ -15,13 +15,13 @@ const distDir = process.env.NEXT_DIST_DIR || ".next";
 /** What the build is made from: a change to any of these makes the build stale. */
 const SOURCES = ["app", "lib", "types", "proxy.ts", "instrumentation.ts", "next.config.ts", "tsconfig.json", "package.json", "package-lock.json"];
 
-/** The newest modification time among the sources (folders walked), in ms. */
+/** The newest modification time among the sources (folders walked, their own times too: a deleted file counts), in ms. */
 function newestSource(entries) {
   let newest = 0;
   for (const entry of entries) {
     if (!existsSync(entry)) continue;
     const stat = statSync(entry);
-    newest = Math.max(newest, stat.isDirectory() ? newestSource(readdirSync(entry).map((name) => path.join(entry, name))) : stat.mtimeMs);
+    newest = Math.max(newest, stat.mtimeMs, stat.isDirectory() ? newestSource(readdirSync(entry).map((name) => path.join(entry, name))) : 0);
   }
   return newest;
 }

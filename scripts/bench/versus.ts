@@ -33,12 +33,14 @@ function sides(label: string, entries: [string, Round[]][], plan: VersusPlan, mo
 }
 
 const BARE_APP = "the bare Next app";
+/** Where the bare app serves its 40-item page: at the path of each page of ours it stands beside. */
+type BareAppPath = "/" | "/library";
 /**
  * The bare Next app's 40-item page as a side, where it runs (one process each only: it runs one), at
  * the path of the page it stands beside: /library is one route segment deeper than /, and each
  * segment costs Next about a tenth of such a page (docs/DESIGN.md).
  */
-const bareAppTargets = (bareApp: Server | undefined, path: "/" | "/library"): Target[] => (bareApp ? [target(BARE_APP, bareApp, path, "")] : []);
+const bareAppTargets = (bareApp: Server | undefined, path: BareAppPath): Target[] => (bareApp ? [target(BARE_APP, bareApp, path, "")] : []);
 /** Its rounds as a side of the notes, where it ran. */
 const bareAppSides = (app: Round[] | undefined): [string, Round[]][] => (app ? [[BARE_APP, app]] : []);
 
@@ -46,7 +48,7 @@ const bareAppSides = (app: Round[] | undefined): [string, Round[]][] => (app ? [
  * Django's page ÷ the bare app's 40-item page at the same path (a root layout with a title; no session, database,
  * proxy or nav): the most that any Next page could reach against Django's here, not a like-for-like page.
  */
-function besideBareApp(app: Round[] | undefined, django: Round[], page: "/" | "/library", mode: ConnectionMode): string {
+function besideBareApp(app: Round[] | undefined, django: Round[], page: BareAppPath, mode: ConnectionMode): string {
   if (!app) return "";
   const keepAlive = mode === "keep-alive" ? ", which keeps its connections where gunicorn closes each" : "";
   return `; Django's ${page} ÷ the bare Next 16 app's 40-item page at ${page} (scripts/bench/bare-next${keepAlive}): ${fmtSpread(cpuAdvantage(app, django))}`;
