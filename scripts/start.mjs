@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
-import { endOfLifeWarning } from "./node-lts.mjs";
+import { endOfLifeWarning, serverFlags } from "./node-lts.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const outdated = endOfLifeWarning();
@@ -35,7 +35,7 @@ if (stale) {
 }
 
 // One process owns the server, so stopping this one stops it.
-const server = spawn(process.execPath, [next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
+const server = spawn(process.execPath, [...serverFlags(), next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
