@@ -1,6 +1,7 @@
 // Which Node.js a server runs on, and what it runs with (scripts/node-lts.mjs).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { endOfLifeWarning, serverFlags } from "../scripts/node-lts.mjs";
 
@@ -34,5 +35,13 @@ describe("node-lts", () => {
     if (flags.length === 0) return assert.ok(withFlags > 0);
     assert.ok(withFlags <= 16, `two 8 MB semi-spaces at most, got ${withFlags} MB`);
     assert.ok(grownNewSpaceMb([]) > withFlags, "V8's default is larger");
+  });
+
+  // Next renames its process ("next-server"), which overwrites the command line /proc shows, so
+  // the flags cannot be read back from a running server: every way one starts is checked to pass them.
+  it("every way a server starts passes them on its command line", () => {
+    for (const file of ["scripts/start.mjs", "scripts/start-cluster.mjs", "scripts/bench/servers.ts", "e2e/server.ts", "playwright.config.ts"]) {
+      assert.match(readFileSync(file, "utf8"), /\.\.\.serverFlags\(|\$\{serverFlags\(\)\.join\(" "\)\}/, file);
+    }
   });
 });
