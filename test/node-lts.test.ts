@@ -29,6 +29,12 @@ describe("node-lts", () => {
     assert.deepEqual(serverFlags("v24.21.0"), []);
   });
 
+  it("a young generation the operator sized (NODE_OPTIONS, or the starting process's own flags) is left as they chose", () => {
+    assert.deepEqual(serverFlags("20.20.2", "--max-old-space-size=512"), ["--max-semi-space-size=8"]);
+    assert.deepEqual(serverFlags("20.20.2", "--max-semi-space-size=32"), []);
+    assert.deepEqual(serverFlags("20.20.2", "--import tsx --max_semi_space_size=4"), []);
+  });
+
   it("this Node accepts the flags, and on Node 20 they halve its young generation", () => {
     const flags = serverFlags();
     const withFlags = grownNewSpaceMb(flags);
