@@ -34,8 +34,9 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// One process owns the server, so stopping this one stops it.
-const server = spawn(process.execPath, [...serverFlags(), next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
+// One process owns the server, so stopping this one stops it. Node's own flags given to this
+// script (`node --max-old-space-size=… scripts/start.mjs`) are the server's too, as the cluster's.
+const server = spawn(process.execPath, [...process.execArgv, ...serverFlags(), next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {

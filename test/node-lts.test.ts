@@ -33,6 +33,11 @@ describe("node-lts", () => {
     assert.deepEqual(serverFlags("20.20.2", "--max-old-space-size=512"), ["--max-semi-space-size=8"]);
     assert.deepEqual(serverFlags("20.20.2", "--max-semi-space-size=32"), []);
     assert.deepEqual(serverFlags("20.20.2", "--import tsx --max_semi_space_size=4"), []);
+    assert.deepEqual(serverFlags("20.20.2", "--max-semi-space-size 16"), []);
+    assert.deepEqual(serverFlags("20.20.2", "--min-semi-space-size=16"), [], "a maximum of 8 would cap the operator's minimum");
+    for (const other of ["--max-semi-space-size-foo", "--title=--max-semi-space-size", "--require ./--max_semi_space_size.js"]) {
+      assert.deepEqual(serverFlags("20.20.2", other), ["--max-semi-space-size=8"], other);
+    }
   });
 
   it("this Node accepts the flags, and on Node 20 they halve its young generation", () => {

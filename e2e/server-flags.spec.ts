@@ -1,0 +1,89 @@
+// What `npm start` and `npm run start:cluster` give their server processes on Node's command line
+// (scripts/node-lts.mjs): read back from the running server through its inspector, since Next
+// renames its process and /proc no longer shows the command line.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import path from "node:path";
+import { DATA_DIR, TEST_SECRET } from "./env";
+import { expect, test } from "./fixtures";
+import { freePort } from "../test/free-port";
+import { serverFlags } from "../scripts/node-lts.mjs";
+
+/** `node <nodeArgs> <script>` with a fresh database, once it serves. */
+async function startScript(script: string, nodeArgs: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  const port = await freePort();
+  const dbFile = path.join(mkdtempSync(path.join(DATA_DIR, "flags-")), "sessions.db");
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: TEST_SECRET, SESSION_ENGINE: "db", WEB_CONCURRENCY: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`http://localhost:${port}/`).then(() => true, () => false))) {
+    expect(child.exitCode, `${script} exited early:\n${output}`).toBeNull();
+    expect(Date.now(), `${script} did not serve:\n${output}`).toBeLessThan(deadline);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** The server process under `parent`: its V8 flags, asked over the inspector SIGUSR1 opens on `inspectPort`. */
+function serverExecArgv(parent: number, inspectPort: number): string[] {
+  const [server] = execFileSync("pgrep", ["-P", String(parent)], { encoding: "utf8" }).trim().split("\n").map(Number);
+  const ask = `process.kill(${server}, "SIGUSR1");
+    let list;
+    for (let i = 0; i < 100 && !list; i++) list = await fetch("http://127.0.0.1:${inspectPort}/json/list").then((r) => r.json(), () => new Promise((r) => setTimeout(r, 100)));
+    const socket = new WebSocket(list[0].webSocketDebuggerUrl);
+    await new Promise((r) => socket.addEventListener("open", r));
+    socket.send(JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression: "JSON.stringify(process.execArgv)" } }));
+    const answer = await new Promise((r) => socket.addEventListener("message", (e) => r(JSON.parse(e.data))));
+    console.log(answer.result.result.value);
+    process.exit(0);`;
+  // Node 20 has WebSocket behind a flag; Node 22 and later have it.
+  const websocket = typeof WebSocket === "undefined" ? ["--experimental-websocket", "--no-warnings"] : [];
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [...websocket, "--input-type=module", "-e", ask], { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    throw new Error(`no inspector answered on port ${inspectPort}: the server did not get the --inspect-port given to node before the script`);
+  }
+  return (JSON.parse(out.trim()) as string[]).filter((flag) => !flag.startsWith("--inspect-port"));
+}
+
+test.describe("the servers' V8 flags", () => {
+  test.skip(({ engine }) => engine !== "db", "starts its own servers: runs once, in the db project");
+  test.describe.configure({ mode: "serial" });
+  test.setTimeout(120_000);
+
+  for (const [script, what] of [
+    ["scripts/start.mjs", "npm start"],
+    ["scripts/start-cluster.mjs", "npm run start:cluster's worker"],
+  ] as const) {
+    test(`${what} runs with this Node's server flags (${JSON.stringify(serverFlags())}), and with the operator's own young generation instead when Node's command line or NODE_OPTIONS gives one`, async () => {
+      for (const [nodeArgs, env, expected] of [
+        [[], {}, serverFlags()],
+        [["--max-semi-space-size=32"], {}, ["--max-semi-space-size=32"]],
+        [[], { NODE_OPTIONS: "--max-semi-space-size=32" }, []],
+      ] as const) {
+        const inspectPort = await freePort();
+        const { child, output } = await startScript(script, [`--inspect-port=${inspectPort}`, ...nodeArgs], env);
+        try {
+          // The cluster gives each worker the next inspector port after its own.
+          const serverPort = script === "scripts/start-cluster.mjs" ? inspectPort + 1 : inspectPort;
+          expect(serverExecArgv(child.pid!, serverPort), `${what}, node ${nodeArgs.join(" ")} ${JSON.stringify(env)}:\n${output()}`).toEqual(expected);
+        } finally {
+          await stop(child);
+        }
+      }
+    });
+  }
+});
