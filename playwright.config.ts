@@ -1,5 +1,4 @@
 import { defineConfig } from "@playwright/test";
-import { serverFlags } from "./scripts/node-lts.mjs";
 import { CHROMIUM_PATH, COOKIE_NAME, databaseFile, SERVERS, TEST_SECRET, type EngineName } from "./e2e/env";
 
 const engines = Object.keys(SERVERS) as EngineName[];
@@ -31,8 +30,7 @@ export default defineConfig({
     use: { baseURL: `http://localhost:${SERVERS[engine]!.port}` },
   })),
   webServer: engines.map((engine) => ({
-    // The Node under test is first on PATH and runs this config too: its flags, as npm start gives them.
-    command: `node ${serverFlags().join(" ")} node_modules/next/dist/bin/next start -p ${SERVERS[engine]!.port}`,
+    command: `node node_modules/next/dist/bin/next start -p ${SERVERS[engine]!.port}`,
     url: `http://localhost:${SERVERS[engine]!.port}/`, // read-only page: readiness checks store nothing
     reuseExistingServer: false,
     timeout: 60_000,

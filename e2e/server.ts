@@ -4,7 +4,6 @@ import { request as httpRequest } from "node:http";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../test/free-port";
-import { serverFlags } from "../scripts/node-lts.mjs";
 import { COOKIE_NAME, DATA_DIR, SHARED_ADDRESS_BUDGET, TEST_SECRET } from "./env";
 
 export interface TestServer {
@@ -35,7 +34,7 @@ async function spawnServer(options: ServerOptions) {
     ...options.env,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, [...serverFlags(), "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -18,21 +18,6 @@ export function endOfLifeWarning(version = process.versions.node, today = new Da
 }
 
 /**
- * V8 flags every server process gets (`npm start`, the cluster's workers, the bench's and the
- * tests' servers): read only when the heap is set up, so they go on the command line. Node 20's
- * young generation at half its default (two 8 MB semi-spaces): about 20 MB less RSS under load at
- * no CPU the bench can see. Node 24 sizes it from the machine's memory (64 MB here) and the same
- * flag costs it CPU, so there it is left alone (docs/DESIGN.md, "Memory"). A size the operator
- * chose (in NODE_OPTIONS, or on this process's own command line, which the caller passes on to
- * the server before these) is theirs: nothing is added.
- */
-export function serverFlags(version = process.versions.node, chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ")) {
-  // Whole options only, either spelling; a minimum the operator set counts too (a maximum below it would cap it).
-  if (/(^|\s)--(max|min)[-_]semi[-_]space[-_]size(=|\s|$)/.test(chosen)) return [];
-  return Number(version.replace(/^v/, "").split(".")[0]) === 20 ? ["--max-semi-space-size=8"] : [];
-}
-
-/**
  * The path of a Node.js of the current LTS line, installed from the npm registry (the
  * platform's `node-<os>-<cpu>` package: a plain binary, no install script) into `dir`.
  */

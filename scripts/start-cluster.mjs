@@ -5,7 +5,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serverFlags } from "./node-lts.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const next = path.join("node_modules", "next", "dist", "bin", "next");
@@ -22,7 +21,7 @@ const prepare = spawnSync(process.execPath, ["--import", "tsx", "scripts/prepare
 if (prepare.status !== 0) process.exit(prepare.status ?? 1);
 
 // The workers listen on one port; the primary hands connections round-robin (the cluster module's default on Linux).
-cluster.setupPrimary({ exec: next, execArgv: [...process.execArgv, ...serverFlags()], args: ["start", "-p", port] });
+cluster.setupPrimary({ exec: next, args: ["start", "-p", port] });
 let stopping = false;
 for (let i = 0; i < workers; i++) cluster.fork();
 cluster.on("exit", (worker, code, signal) => {

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
-import { endOfLifeWarning, serverFlags } from "./node-lts.mjs";
+import { endOfLifeWarning } from "./node-lts.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const outdated = endOfLifeWarning();
@@ -34,9 +34,10 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// One process owns the server, so stopping this one stops it. Node's own flags given to this
-// script (`node --max-old-space-size=… scripts/start.mjs`) are the server's too, as the cluster's.
-const server = spawn(process.execPath, [...process.execArgv, ...serverFlags(), next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
+// One process owns the server, so stopping this one stops it. Node's own options given to this
+// script (`node --max-semi-space-size=8 scripts/start.mjs`) are the server's too, as the cluster's
+// workers get theirs (V8 reads heap sizes only as a process starts).
+const server = spawn(process.execPath, [...process.execArgv, next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {

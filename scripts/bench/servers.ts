@@ -3,7 +3,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { serverFlags } from "../node-lts.mjs";
 import { serverNode } from "./node";
 
 export const DIST_DIR = ".next-bench";
@@ -82,8 +81,7 @@ async function waitUntilUp(url: string, child: ChildProcess, page = "/bench/libr
  * overrides) the server's environment: SESSION_ENGINE, REDIS_URL. `cwd`: another checkout's build.
  */
 export async function startServer(port: number, dbFile: string, processes = 1, env: Record<string, string> = {}, cwd?: string): Promise<Server> {
-  // The V8 flags npm start gives its server (start-cluster.mjs gives them to its workers itself).
-  const args = processes === 1 ? [...serverFlags(serverNode().version), "node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
+  const args = processes === 1 ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["scripts/start-cluster.mjs"];
   const child = spawn(serverNode().path, args, {
     cwd,
     env: {
@@ -104,7 +102,7 @@ export async function startServer(port: number, dbFile: string, processes = 1, e
   return running(child, port);
 }
 
-/** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours with V8's defaults, as such an app ships; its page of 40 items is at `/` and, one route segment down, at `/library`. */
+/** `next start` of the bare app (scripts/bench/bare-next), on the same Node as ours; its page of 40 items is at `/` and, one route segment down, at `/library`. */
 export async function startBareNext(port: number): Promise<Server> {
   const args = ["node_modules/next/dist/bin/next", "start", BARE_APP, "-p", String(port)];
   const child = spawn(serverNode().path, args, { env: NEXT_START_ENV, stdio: ["ignore", "ignore", "inherit"] });

@@ -1,13 +1,13 @@
-// What `npm start` and `npm run start:cluster` give their server processes on Node's command line
-// (scripts/node-lts.mjs): read back from the running server through its inspector, since Next
-// renames its process and /proc no longer shows the command line.
+// Node's own options given to `npm start` or `npm run start:cluster` (`node --max-semi-space-size=8
+// scripts/start.mjs`) reach the server process, where V8 reads them as it starts; NODE_OPTIONS too.
+// Read back from the running server through its inspector: Next renames its process, and /proc
+// no longer shows the command line.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { DATA_DIR, TEST_SECRET } from "./env";
 import { expect, test } from "./fixtures";
 import { freePort } from "../test/free-port";
-import { serverFlags } from "../scripts/node-lts.mjs";
 
 /** `node <nodeArgs> <script>` with a fresh database, once it serves. */
 async function startScript(script: string, nodeArgs: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
@@ -59,7 +59,7 @@ function serverExecArgv(parent: number, inspectPort: number): string[] {
   return (JSON.parse(out.trim()) as string[]).filter((flag) => !flag.startsWith("--inspect-port"));
 }
 
-test.describe("the servers' V8 flags", () => {
+test.describe("node's own options reach the server", () => {
   test.skip(({ engine }) => engine !== "db", "starts its own servers: runs once, in the db project");
   test.describe.configure({ mode: "serial" });
   test.setTimeout(120_000);
@@ -68,11 +68,11 @@ test.describe("the servers' V8 flags", () => {
     ["scripts/start.mjs", "npm start"],
     ["scripts/start-cluster.mjs", "npm run start:cluster's worker"],
   ] as const) {
-    test(`${what} runs with this Node's server flags (${JSON.stringify(serverFlags())}), and with the operator's own young generation instead when Node's command line or NODE_OPTIONS gives one`, async () => {
+    test(`${what}: the server runs with the options given to node before the script, and adds none of its own`, async () => {
       for (const [nodeArgs, env, expected] of [
-        [[], {}, serverFlags()],
-        [["--max-semi-space-size=32"], {}, ["--max-semi-space-size=32"]],
-        [[], { NODE_OPTIONS: "--max-semi-space-size=32" }, []],
+        [[], {}, []],
+        [["--max-semi-space-size=8"], {}, ["--max-semi-space-size=8"]],
+        [[], { NODE_OPTIONS: "--max-semi-space-size=8" }, []], // NODE_OPTIONS is inherited: nothing on the command line overrides it
       ] as const) {
         const inspectPort = await freePort();
         const { child, output } = await startScript(script, [`--inspect-port=${inspectPort}`, ...nodeArgs], env);
