@@ -54,7 +54,7 @@ function serverExecArgv(parent: number, inspectPort: number): string[] {
   try {
     out = execFileSync(process.execPath, [...websocket, "--input-type=module", "-e", ask], { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "ignore"] });
   } catch {
-    throw new Error(`no inspector answered on port ${inspectPort}: the server did not get the --inspect-port given to node before the script`);
+    throw new Error(`no inspector answered on port ${inspectPort}: the server did not get the next inspector port after its starter's`);
   }
   return (JSON.parse(out.trim()) as string[]).filter((flag) => !flag.startsWith("--inspect-port"));
 }
@@ -73,13 +73,14 @@ test.describe("node's own options reach the server", () => {
         [[], {}, []],
         [["--max-semi-space-size=8"], {}, ["--max-semi-space-size=8"]],
         [[], { NODE_OPTIONS: "--max-semi-space-size=8" }, []], // NODE_OPTIONS is inherited: nothing on the command line overrides it
+        [["--inspect"], {}, ["--inspect"]], // the script's own inspector open, the server's on the next port
       ] as const) {
         const inspectPort = await freePort();
         const { child, output } = await startScript(script, [`--inspect-port=${inspectPort}`, ...nodeArgs], env);
         try {
-          // The cluster gives each worker the next inspector port after its own.
-          const serverPort = script === "scripts/start-cluster.mjs" ? inspectPort + 1 : inspectPort;
-          expect(serverExecArgv(child.pid!, serverPort), `${what}, node ${nodeArgs.join(" ")} ${JSON.stringify(env)}:\n${output()}`).toEqual(expected);
+          // Both give their server the next inspector port after their own, so `node --inspect` works.
+          expect(serverExecArgv(child.pid!, inspectPort + 1), `${what}, node ${nodeArgs.join(" ")} ${JSON.stringify(env)}:\n${output()}`).toEqual(expected);
+          expect(output(), "no inspector left without its port").not.toContain("address already in use");
         } finally {
           await stop(child);
         }

@@ -34,10 +34,18 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// One process owns the server, so stopping this one stops it. Node's own options given to this
-// script (`node --max-semi-space-size=8 scripts/start.mjs`) are the server's too, as the cluster's
-// workers get theirs (V8 reads heap sizes only as a process starts).
-const server = spawn(process.execPath, [...process.execArgv, next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
+/**
+ * Node's own options given to this script (`node --max-semi-space-size=8 scripts/start.mjs`) are
+ * the server's too, as the cluster's workers get theirs (V8 reads heap sizes only as a process
+ * starts). An inspector option moves the server's inspector to the next port, as the cluster does.
+ */
+function serverNodeOptions() {
+  const inspects = process.execArgv.some((option) => /^--(inspect(-brk|-wait|-port)?|debug-port)(=|$)/.test(option));
+  return inspects ? [...process.execArgv, `--inspect-port=${process.debugPort + 1}`] : process.execArgv;
+}
+
+// One process owns the server, so stopping this one stops it.
+const server = spawn(process.execPath, [...serverNodeOptions(), next, "start", "-p", process.env.PORT || "3000"], { stdio: "inherit" });
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
