@@ -56,7 +56,7 @@ function serverExecArgv(parent: number, inspectPort: number): string[] {
   } catch {
     throw new Error(`no inspector answered on port ${inspectPort}: the server did not get the next inspector port after its starter's`);
   }
-  return (JSON.parse(out.trim()) as string[]).filter((flag) => !flag.startsWith("--inspect-port"));
+  return JSON.parse(out.trim()) as string[];
 }
 
 test.describe("node's own options reach the server", () => {
@@ -68,19 +68,29 @@ test.describe("node's own options reach the server", () => {
     ["scripts/start.mjs", "npm start"],
     ["scripts/start-cluster.mjs", "npm run start:cluster's worker"],
   ] as const) {
-    test(`${what}: the server runs with the options given to node before the script, and adds none of its own`, async () => {
-      for (const [nodeArgs, env, expected] of [
-        [[], {}, []],
-        [["--max-semi-space-size=8"], {}, ["--max-semi-space-size=8"]],
-        [[], { NODE_OPTIONS: "--max-semi-space-size=8" }, []], // NODE_OPTIONS is inherited: nothing on the command line overrides it
-        [["--inspect"], {}, ["--inspect"]], // the script's own inspector open, the server's on the next port
-      ] as const) {
-        const inspectPort = await freePort();
-        const { child, output } = await startScript(script, [`--inspect-port=${inspectPort}`, ...nodeArgs], env);
+    test(`${what}: the server runs with the options given to node before the script, its inspector on the next port, and adds nothing else`, async () => {
+      const cases: { nodeArgs: (port: number) => string[]; env?: (port: number) => Record<string, string>; expected: (port: number) => string[]; serverPort?: number }[] = [
+        { nodeArgs: (p) => [`--inspect-port=${p}`], expected: (p) => [`--inspect-port=${p}`, `--inspect-port=${p + 1}`] },
+        {
+          nodeArgs: (p) => [`--inspect-port=${p}`, "--max-semi-space-size=8"],
+          expected: (p) => [`--inspect-port=${p}`, "--max-semi-space-size=8", `--inspect-port=${p + 1}`],
+        },
+        // NODE_OPTIONS is inherited: nothing on the command line overrides it.
+        { nodeArgs: (p) => [`--inspect-port=${p}`], env: () => ({ NODE_OPTIONS: "--max-semi-space-size=8" }), expected: (p) => [`--inspect-port=${p}`, `--inspect-port=${p + 1}`] },
+        // The script's own inspector open, the server's on the next port.
+        { nodeArgs: (p) => [`--inspect=127.0.0.1:${p}`], expected: (p) => [`--inspect=127.0.0.1:${p}`, `--inspect-port=${p + 1}`] },
+      ];
+      // An inspector opened through NODE_OPTIONS: npm start moves its server's; node's cluster does not (its own gap).
+      if (script === "scripts/start.mjs") cases.push({ nodeArgs: () => [], env: (p) => ({ NODE_OPTIONS: `--inspect=127.0.0.1:${p}` }), expected: (p) => [`--inspect-port=${p + 1}`] });
+      // Past the last port the next one wraps to 1024, as the cluster's does.
+      cases.push({ nodeArgs: () => ["--inspect-port=65535"], expected: () => ["--inspect-port=65535", "--inspect-port=1024"], serverPort: 1024 });
+      for (const { nodeArgs, env, expected, serverPort } of cases) {
+        const port = await freePort();
+        const { child, output } = await startScript(script, nodeArgs(port), env?.(port));
         try {
-          // Both give their server the next inspector port after their own, so `node --inspect` works.
-          expect(serverExecArgv(child.pid!, inspectPort + 1), `${what}, node ${nodeArgs.join(" ")} ${JSON.stringify(env)}:\n${output()}`).toEqual(expected);
-          expect(output(), "no inspector left without its port").not.toContain("address already in use");
+          const given = `${what}, node ${nodeArgs(port).join(" ")} ${JSON.stringify(env?.(port) ?? {})}:\n${output()}`;
+          expect(serverExecArgv(child.pid!, serverPort ?? port + 1), given).toEqual(expected(port));
+          expect(output(), `${given}\nno inspector left without its port`).not.toContain("address already in use");
         } finally {
           await stop(child);
         }

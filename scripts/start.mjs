@@ -37,11 +37,14 @@ if (stale) {
 /**
  * Node's own options given to this script (`node --max-semi-space-size=8 scripts/start.mjs`) are
  * the server's too, as the cluster's workers get theirs (V8 reads heap sizes only as a process
- * starts). An inspector option moves the server's inspector to the next port, as the cluster does.
+ * starts). An inspector option, here or in NODE_OPTIONS (which the server inherits), moves the
+ * server's inspector to the next port (past 65535, back to 1024), as the cluster does.
  */
 function serverNodeOptions() {
-  const inspects = process.execArgv.some((option) => /^--(inspect(-brk|-wait|-port)?|debug-port)(=|$)/.test(option));
-  return inspects ? [...process.execArgv, `--inspect-port=${process.debugPort + 1}`] : process.execArgv;
+  const inspector = /(^|\s)--(inspect(-brk|-wait|-port)?|debug-port)(=|\s|$)/;
+  if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((options) => inspector.test(options))) return process.execArgv;
+  const next = process.debugPort + 1;
+  return [...process.execArgv, `--inspect-port=${next > 65535 ? next - 65535 + 1023 : next}`];
 }
 
 // One process owns the server, so stopping this one stops it.
