@@ -43,8 +43,8 @@ if (stale) {
 function serverNodeOptions() {
   const inspector = /(^|\s)--(inspect(-brk|-wait|-port)?|debug-port)(=|\s|$)/;
   if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((options) => inspector.test(options))) return process.execArgv;
-  const next = process.debugPort + 1;
-  return [...process.execArgv, `--inspect-port=${next > 65535 ? next - 65535 + 1023 : next}`];
+  const port = process.debugPort + 1;
+  return [...process.execArgv, `--inspect-port=${port > 65535 ? port - 65535 + 1023 : port}`];
 }
 
 // One process owns the server, so stopping this one stops it.
