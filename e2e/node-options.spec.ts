@@ -2,39 +2,10 @@
 // scripts/start.mjs`) reach the server process, where V8 reads them as it starts; NODE_OPTIONS too.
 // Read back from the running server through its inspector: Next renames its process, and /proc
 // no longer shows the command line.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import path from "node:path";
-import { DATA_DIR, TEST_SECRET } from "./env";
+import { execFileSync } from "node:child_process";
 import { expect, test } from "./fixtures";
 import { freePort } from "../test/free-port";
-
-/** `node <nodeArgs> <script>` with a fresh database, once it serves. */
-async function startScript(script: string, nodeArgs: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const dbFile = path.join(mkdtempSync(path.join(DATA_DIR, "flags-")), "sessions.db");
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: TEST_SECRET, SESSION_ENGINE: "db", WEB_CONCURRENCY: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!(await fetch(`http://localhost:${port}/`).then(() => true, () => false))) {
-    expect(child.exitCode, `${script} exited early:\n${output}`).toBeNull();
-    expect(Date.now(), `${script} did not serve:\n${output}`).toBeLessThan(deadline);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
+import { startServer } from "./server";
 
 /** The server process under `parent`: its V8 flags, asked over the inspector SIGUSR1 opens on `inspectPort`. */
 function serverExecArgv(parent: number, inspectPort: number): string[] {
@@ -86,13 +57,13 @@ test.describe("node's own options reach the server", () => {
       cases.push({ nodeArgs: () => ["--inspect-port=65535"], expected: () => ["--inspect-port=65535", "--inspect-port=1024"], serverPort: 1024 });
       for (const { nodeArgs, env, expected, serverPort } of cases) {
         const port = await freePort();
-        const { child, output } = await startScript(script, nodeArgs(port), env?.(port));
+        const server = await startServer({ script, nodeArgs: nodeArgs(port), env: { WEB_CONCURRENCY: "1", ...env?.(port) } });
         try {
-          const given = `${what}, node ${nodeArgs(port).join(" ")} ${JSON.stringify(env?.(port) ?? {})}:\n${output()}`;
-          expect(serverExecArgv(child.pid!, serverPort ?? port + 1), given).toEqual(expected(port));
-          expect(output(), `${given}\nno inspector left without its port`).not.toContain("address already in use");
+          const given = `${what}, node ${nodeArgs(port).join(" ")} ${JSON.stringify(env?.(port) ?? {})}:\n${server.logs.join("\n")}`;
+          expect(serverExecArgv(server.pid, serverPort ?? port + 1), given).toEqual(expected(port));
+          expect(server.logs.join("\n"), `${given}\nno inspector left without its port`).not.toContain("address already in use");
         } finally {
-          await stop(child);
+          await server.stop();
         }
       }
     });

@@ -8,6 +8,8 @@ import { COOKIE_NAME, DATA_DIR, SHARED_ADDRESS_BUDGET, TEST_SECRET } from "./env
 
 export interface TestServer {
   baseURL: string;
+  /** The process spawned: `next start` itself, or the script that starts it. */
+  pid: number;
   dbFile: string;
   /** Everything the server printed so far, a line each. */
   logs: string[];
@@ -18,6 +20,9 @@ interface ServerOptions {
   /** Environment on top of the defaults; a variable set to undefined is removed. */
   env?: Record<string, string | undefined>;
   dbFile?: string;
+  /** Start through this script (`scripts/start.mjs`, told its port by PORT) instead of `next start`, with `nodeArgs` given to node before it. */
+  script?: string;
+  nodeArgs?: string[];
 }
 
 async function spawnServer(options: ServerOptions) {
@@ -30,11 +35,13 @@ async function spawnServer(options: ServerOptions) {
     SESSION_SECRET: TEST_SECRET,
     SESSION_ENGINE: "db",
     SESSION_COOKIE_NAME: COOKIE_NAME,
+    PORT: String(port),
     ...SHARED_ADDRESS_BUDGET,
     ...options.env,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const command = options.script ? [...(options.nodeArgs ?? []), options.script] : ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
+  const child = spawn(process.execPath, command, {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -71,6 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   }
   return {
     baseURL,
+    pid: child.pid!,
     dbFile,
     logs,
     stop: async () => {
